@@ -1,0 +1,327 @@
+# SPDX-License-Identifier: MIT
+"""The shapes every part of promptlint passes around.
+
+Analysis produces `LLMCall`s (one per call site) whose prompt arguments are resolved into
+`PromptText`s; checks read those and report `Diagnostic`s that carry a `Stake` (tokens at
+stake and how they turn into money); the engine prices the stake into a `Cost`.
+
+Everything here is plain, frozen data: no libcst nodes, so results can cross process
+boundaries and be cached as JSON.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a source file: 1-based row, 1-based column counted in characters."""
+
+    row: int
+    column: int
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open range of source text, `start` inclusive and `end` exclusive."""
+
+    start: Position
+    end: Position
+
+
+class Applicability(str, enum.Enum):
+    """How far a fix can be trusted, as ruff defines it."""
+
+    SAFE = "safe"  # keeps the program's meaning; applied by --fix
+    UNSAFE = "unsafe"  # may change behaviour (a different prompt or model); needs --unsafe-fixes
+    DISPLAY_ONLY = "display-only"  # a suggestion shown to the user, never applied
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace the text in `span` of the diagnostic's file with `content`."""
+
+    span: Span
+    content: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A remedy for a diagnostic: edits to apply, or for display-only fixes a snippet to show."""
+
+    title: str
+    applicability: Applicability
+    edits: tuple[Edit, ...] = ()
+    suggestion: str | None = None
+
+
+class Basis(str, enum.Enum):
+    """How the tokens at stake in a finding turn into dollars."""
+
+    INPUT = "input"  # tokens no longer sent at all: tokens x input price
+    CACHE_READ = "cache-read"  # tokens read from cache instead: tokens x (input - cache read)
+    MODEL_SWAP = "model-swap"  # the same tokens on a cheaper model: the price difference
+    BATCH = "batch"  # the same tokens through a batch API: the batch discount
+    LATENCY = "latency"  # a latency finding: tokens are informative, no dollar delta
+
+
+@dataclass(frozen=True)
+class Stake:
+    """What a finding puts at stake per call, in tokens; the engine prices it.
+
+    `tokens` are input tokens; `output_tokens` the expected output tokens where the basis
+    needs them (model swaps and batch discounts). `exact` is False when the count is an
+    estimate (any non-OpenAI tokenizer).
+    """
+
+    tokens: int
+    exact: bool
+    model: str | None
+    basis: Basis
+    output_tokens: int = 0
+    cheaper_model: str | None = None
+
+
+@dataclass(frozen=True)
+class Cost:
+    """A priced stake: what the finding costs per 1M calls and the assumptions behind it."""
+
+    tokens_per_call: int
+    model: str | None
+    usd_per_1m_calls: float | None
+    assumptions: str
+
+
+class Severity(str, enum.Enum):
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: where, what, what it costs and how to fix it.
+
+    `filename` is the file the user would change (the call, or the prompt's definition),
+    and the file the fix's edits apply to.
+    """
+
+    code: str
+    name: str
+    message: str
+    filename: str
+    span: Span
+    severity: Severity = Severity.WARNING
+    fix: Fix | None = None
+    stake: Stake | None = None
+    cost: Cost | None = None
+
+
+@dataclass(frozen=True)
+class FileError:
+    """A file that could not be read, decoded or parsed; the run goes on without it."""
+
+    filename: str
+    reason: str
+    line: int | None = None
+
+
+# --------------------------------------------------------------------------- prompts
+
+
+class SegmentKind(str, enum.Enum):
+    """Where a piece of a prompt comes from, which decides whether it is cache-stable."""
+
+    STATIC = "static"  # the same text on every call
+    TIME = "time"  # datetime.now(), date.today(), time.time() ...
+    RANDOM = "random"  # uuid, random, secrets
+    EXTERNAL = "external"  # arguments, request or user data
+    UNKNOWN = "unknown"  # something the resolver could not follow
+
+    @property
+    def is_dynamic(self) -> bool:
+        return self is not SegmentKind.STATIC
+
+
+@dataclass(frozen=True)
+class StringLiteral:
+    """The source form of a string literal, so fixes can rewrite it in place.
+
+    `body` is the raw text between the quotes (escapes as written); `prefix` the string
+    prefix (`r`, `u`, ...) and `quote` the quote characters (`"`, `'''`, ...).
+    """
+
+    filename: str
+    span: Span
+    prefix: str
+    quote: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A run of prompt text. Static segments hold their text; dynamic ones the expression."""
+
+    kind: SegmentKind
+    text: str
+    filename: str | None = None
+    span: Span | None = None
+    literal: StringLiteral | None = None  # set when the text is exactly one plain literal
+
+
+@dataclass(frozen=True)
+class PromptText:
+    """A prompt resolved as far as static analysis can: ordered static and dynamic segments."""
+
+    segments: tuple[Segment, ...] = ()
+
+    @property
+    def is_static(self) -> bool:
+        return all(not s.kind.is_dynamic for s in self.segments)
+
+    @property
+    def static_prefix(self) -> str:
+        """The text before the first dynamic segment: what a prompt cache can reuse."""
+        parts: list[str] = []
+        for segment in self.segments:
+            if segment.kind.is_dynamic:
+                break
+            parts.append(segment.text)
+        return "".join(parts)
+
+    @property
+    def static_text(self) -> str:
+        """All static text, dynamic segments left out."""
+        return "".join(s.text for s in self.segments if not s.kind.is_dynamic)
+
+    @property
+    def dynamic_segments(self) -> tuple[Segment, ...]:
+        return tuple(s for s in self.segments if s.kind.is_dynamic)
+
+    def __add__(self, other: PromptText) -> PromptText:
+        return PromptText(self.segments + other.segments)
+
+
+# --------------------------------------------------------------------------- calls
+
+
+@dataclass(frozen=True)
+class Argument:
+    """One argument of a call as written: keyword name (or `#0`, `#1` for positionals)."""
+
+    name: str
+    span: Span
+    source: str
+    literal: str | int | float | bool | None = None
+    is_literal: bool = False
+
+
+@dataclass(frozen=True)
+class Message:
+    """One chat message: its role (None when not static) and resolved content."""
+
+    role: str | None
+    content: PromptText | None
+    span: Span | None = None
+    cache_marked: bool = False
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A loop enclosing a call.
+
+    `bound` is the iteration count when it is known statically (a literal range or a sized
+    constant). `carries_state` is True when the call's inputs use a value produced by an
+    earlier iteration (an accumulator, the previous response): such a loop is not
+    parallelizable.
+    """
+
+    kind: str  # "for", "async for", "while", "comprehension"
+    span: Span
+    iterable: str | None = None
+    bound: int | None = None
+    carries_state: bool = False
+    uses_batch_api: bool = False
+
+
+@dataclass(frozen=True)
+class Handler:
+    """A user-facing entry point: a web route or view, or a chat UI callback."""
+
+    framework: str  # "fastapi", "flask", "django", "gradio", ...
+    function: str  # qualified name of the handler function
+    route: str | None = None  # "POST /api/chat" where known
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """Where a call sits: function, loops, entry point. Filled by analysis, linked by the engine."""
+
+    function: str | None = None  # qualified name of the enclosing function
+    is_async_function: bool = False
+    awaited: bool = False
+    loops: tuple[Loop, ...] = ()
+    handler: Handler | None = None  # set when the call runs inside a user-facing handler
+    background: str | None = None  # "__main__ block", "celery task", "click command", ...
+    block: str | None = None  # identity of the statement list holding the call's statement
+    statement_index: int | None = None  # index of that statement within the block
+    assigned_to: tuple[str, ...] = ()  # names the call's result is bound to
+    reads: tuple[str, ...] = ()  # names the call's arguments read (transitively, in the function)
+
+
+@dataclass(frozen=True)
+class LLMCall:
+    """One call site of an LLM SDK, normalized across SDKs.
+
+    `provider` is the SDK (`openai`, `anthropic`, `litellm`, `google`, `langchain`,
+    `pydantic-ai`); `model_provider` the vendor whose model is called (LiteLLM's
+    `anthropic/claude-...` is an `anthropic` model called through `litellm`).
+    `api` names the endpoint, e.g. `anthropic.messages.create`.
+    """
+
+    filename: str
+    span: Span
+    provider: str
+    api: str
+    model: str | None = None
+    model_provider: str | None = None
+    model_argument: Argument | None = None
+    client: str | None = None
+    stream: bool = False
+    structured: bool = False
+    system: PromptText | None = None
+    messages: tuple[Message, ...] = ()
+    messages_resolved: bool = True
+    tools: PromptText | None = None
+    max_tokens: int | None = None
+    cache_control: bool = False  # a top-level (automatic) cache marker
+    cache_marked: bool = False  # a marker on some block (tools, system or messages)
+    arguments: tuple[Argument, ...] = ()
+    insert_at: Position | None = None  # where a new keyword argument goes (after the last one)
+    needs_comma: bool = True  # whether an inserted argument must start with ", "
+    context: CallContext = field(default_factory=CallContext)
+
+    def argument(self, name: str) -> Argument | None:
+        for argument in self.arguments:
+            if argument.name == name:
+                return argument
+        return None
+
+
+@dataclass(frozen=True)
+class FileAnalysis:
+    """Everything analysis learned about one file: its calls and the facts the engine links.
+
+    `handlers` are the user-facing entry points defined in the file; `calls_from` maps each
+    function (qualified name) to the qualified names of the project functions it calls, so
+    the engine can mark functions called from a handler as user-facing too. `dependencies`
+    are the other project files whose contents the analysis read (imported constants,
+    clients, prompt files), with their content hashes, for cache invalidation.
+    """
+
+    filename: str
+    calls: tuple[LLMCall, ...] = ()
+    handlers: tuple[Handler, ...] = ()
+    calls_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    dependencies: tuple[tuple[str, str], ...] = ()
