@@ -247,11 +247,13 @@ class Loop:
 
 @dataclass(frozen=True)
 class Handler:
-    """A user-facing entry point: a web route or view, or a chat UI callback."""
+    """An entry point: a web route or view or chat UI callback (user-facing), or a script's
+    `__main__` block, CLI command or queued job (background)."""
 
-    framework: str  # "fastapi", "flask", "django", "gradio", ...
+    framework: str  # "fastapi", "flask", "django", "gradio", "celery task", "__main__ block" ...
     function: str  # qualified name of the handler function
     route: str | None = None  # "POST /api/chat" where known
+    user_facing: bool = True  # False for entry points nobody waits on (scripts, jobs, CLIs)
 
 
 @dataclass(frozen=True)

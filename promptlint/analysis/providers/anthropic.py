@@ -1,0 +1,84 @@
+# SPDX-License-Identifier: MIT
+"""The `anthropic` SDK: first-party, Bedrock, Vertex and other platform clients; Messages
+(create/stream/parse), the beta namespace and Message Batches (provider-facts.md §1, §6).
+
+`messages.count_tokens` is deliberately not a call: it sends no completion.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from promptlint.analysis.providers.base import CallSite, Provider, SdkObject
+from promptlint.analysis.providers.common import is_true, max_tokens, tool_choice_forced
+from promptlint.analysis.providers.openai import INSTRUCTOR_METHODS, strip_transparent
+from promptlint.analysis.scope import Scope
+from promptlint.types import LLMCall
+
+PLATFORMS = ("", "Bedrock", "BedrockMantle", "Vertex", "AWS", "Foundry", "GoogleCloud")
+CALL_PATHS = {
+    ("messages", "create"),
+    ("messages", "stream"),
+    ("messages", "parse"),
+    ("messages", "batches", "create"),
+}
+BETA_PATHS = {("beta",) + path for path in CALL_PATHS}
+INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {("messages", m) for m in INSTRUCTOR_METHODS}
+
+
+class AnthropicProvider(Provider):
+    sdk = "anthropic"
+    constructors = {
+        **{f"anthropic.Anthropic{platform}": ("client", False) for platform in PLATFORMS},
+        **{f"anthropic.AsyncAnthropic{platform}": ("client", True) for platform in PLATFORMS},
+    }
+    methods = frozenset({"create", "stream", "parse", *INSTRUCTOR_METHODS})
+
+    def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
+        path = strip_transparent(path)
+        if path in CALL_PATHS or path in BETA_PATHS:
+            return "anthropic." + ".".join(path)
+        if obj.patched == "instructor" and path in INSTRUCTOR_PATHS:
+            return "anthropic.messages." + path[-1]
+        return None
+
+    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
+        if path == ("with_options",):
+            return obj
+        return None
+
+    def build(self, site: CallSite) -> LLMCall | None:
+        if site.api.endswith("batches.create"):
+            return site.llm_call(provider=self.sdk, model_provider="anthropic", messages_resolved=False)
+        model, model_argument = site.model()
+        system_found = site.argument("system")
+        system, system_marked = (None, False)
+        if system_found is not None:
+            system, system_marked = site.reader.system(*system_found)
+        found = site.messages("messages")
+        messages, resolved = (found.messages, found.resolved) if found is not None else ([], False)
+        tools = site.argument("tools")
+        tools_text, tools_marked = (None, False) if tools is None else site.reader.tools(*tools)
+        structured = (
+            site.api.endswith(".parse")
+            or site.has("output_format")
+            or tool_choice_forced(site)
+            or (site.obj is not None and site.obj.patched == "instructor" and site.has("response_model"))
+        )
+        top_level = site.argument("cache_control")
+        return site.llm_call(
+            provider=self.sdk,
+            model=model,
+            model_provider="anthropic",
+            model_argument=model_argument,
+            stream=site.api.endswith(".stream") or is_true(site, "stream")
+            or site.api.endswith(("create_partial", "create_iterable")),
+            structured=structured,
+            system=system,
+            messages=tuple(messages),
+            messages_resolved=resolved,
+            tools=tools_text,
+            max_tokens=max_tokens(site, "max_tokens"),
+            cache_control=top_level is not None and site.literal("cache_control", default="x") is not None,
+            cache_marked=system_marked or tools_marked or any(m.cache_marked for m in messages),
+        )

@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: MIT
+"""LiteLLM: `completion`/`acompletion` (module functions and `Router` methods).
+
+The model id carries the vendor (`anthropic/claude-...`); cache markers pass through on
+OpenAI-format content blocks, or are injected with `cache_control_injection_points`
+(provider-facts.md §3). `batch_completion` is recognized but is not a discounted batch API.
+"""
+
+from __future__ import annotations
+
+from promptlint.analysis.providers.base import CallSite, Provider, SdkObject, vendor_of_model
+from promptlint.analysis.providers.common import is_true, leading_system, max_tokens, tool_choice_forced
+from promptlint.types import LLMCall
+
+METHODS = ("completion", "acompletion", "batch_completion", "text_completion", "atext_completion")
+
+
+class LiteLLMProvider(Provider):
+    sdk = "litellm"
+    constructors = {"litellm.Router": ("router", False)}
+    functions = {f"litellm.{name}": f"litellm.{name}" for name in METHODS}
+    methods = frozenset(METHODS)
+
+    def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
+        if obj.kind == "router" and path in (("completion",), ("acompletion",)):
+            return f"litellm.Router.{path[0]}"
+        return None
+
+    def build(self, site: CallSite) -> LLMCall | None:
+        model, model_argument = site.model("model", "#0")
+        found = site.messages("messages", "#1")
+        messages, resolved = (found.messages, found.resolved) if found is not None else ([], False)
+        tools = site.argument("tools")
+        tools_text, tools_marked = (None, False) if tools is None else site.reader.tools(*tools)
+        return site.llm_call(
+            provider=self.sdk,
+            model=model,
+            model_provider=vendor_of_model(model, None),
+            model_argument=model_argument,
+            stream=is_true(site, "stream"),
+            structured=site.has("response_format") or tool_choice_forced(site),
+            system=leading_system(messages),
+            messages=tuple(messages),
+            messages_resolved=resolved,
+            tools=tools_text,
+            max_tokens=max_tokens(site, "max_completion_tokens", "max_tokens"),
+            cache_marked=tools_marked
+            or site.has("cache_control_injection_points")
+            or any(m.cache_marked for m in messages),
+        )
+

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: MIT
+"""The `openai` SDK: OpenAI/AzureOpenAI clients, Chat Completions, Responses, legacy
+Completions and Batches (provider-facts.md §6)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from promptlint.analysis.providers.base import CallSite, Provider, SdkObject
+from promptlint.analysis.providers.common import (
+    is_true,
+    leading_system,
+    max_tokens,
+    tool_choice_forced,
+)
+from promptlint.analysis.scope import Scope
+from promptlint.types import LLMCall, Message
+
+CHAT = ("chat", "completions")
+CALL_PATHS = {
+    CHAT + ("create",),
+    CHAT + ("parse",),
+    CHAT + ("stream",),
+    ("responses", "create"),
+    ("responses", "parse"),
+    ("responses", "stream"),
+    ("completions", "create"),
+    ("batches", "create"),
+}
+BETA_PATHS = {("beta",) + path for path in CALL_PATHS if path[0] in ("chat", "responses")}
+# instructor-patched clients add these on top of the SDK's own surface
+INSTRUCTOR_METHODS = ("create", "create_partial", "create_iterable", "create_with_completion")
+INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {CHAT + (m,) for m in INSTRUCTOR_METHODS}
+TRANSPARENT = ("with_raw_response", "with_streaming_response")
+
+
+def strip_transparent(path: tuple[str, ...]) -> tuple[str, ...]:
+    """`client.with_raw_response.chat.completions.create` is the same call as without it."""
+    return tuple(part for part in path if part not in TRANSPARENT)
+
+
+class OpenAIProvider(Provider):
+    sdk = "openai"
+    constructors = {
+        "openai.OpenAI": ("client", False),
+        "openai.AsyncOpenAI": ("client", True),
+        "openai.AzureOpenAI": ("client", False),
+        "openai.AsyncAzureOpenAI": ("client", True),
+    }
+    # The module-level default client: `openai.chat.completions.create(...)`.
+    functions = {
+        f"openai.{'.'.join(path)}": f"openai.{'.'.join(path)}" for path in CALL_PATHS | BETA_PATHS
+    }
+    methods = frozenset({"create", "parse", "stream", *INSTRUCTOR_METHODS})
+
+    def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
+        path = strip_transparent(path)
+        if path in CALL_PATHS or path in BETA_PATHS:
+            return "openai." + ".".join(path)
+        if obj.patched == "instructor" and path in INSTRUCTOR_PATHS:
+            return "openai.chat.completions." + path[-1]
+        return None
+
+    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
+        if path == ("with_options",):
+            return obj
+        return None
+
+    def build(self, site: CallSite) -> LLMCall | None:
+        api = site.api
+        model, model_argument = site.model()
+        fields: dict = {}
+        messages: list[Message] = []
+        resolved = True
+        if api.endswith("batches.create"):
+            return site.llm_call(
+                provider=self.sdk, model=None, model_provider="openai", messages_resolved=False
+            )
+        if ".responses." in api:
+            found = site.messages("input")
+            prompt = None
+            if found is None or not found.messages:
+                prompt = site.prompt("input")
+            if prompt is not None:
+                messages = [Message("user", prompt)]
+            elif found is not None:
+                messages, resolved = found.messages, found.resolved
+            instructions = site.prompt("instructions")
+            system = instructions if instructions is not None else leading_system(messages)
+            fields["max_tokens"] = max_tokens(site, "max_output_tokens")
+            fields["structured"] = api.endswith(".parse") or site.has("text_format") or _json_text(site)
+        elif api.endswith("completions.create") and ".chat." not in api:
+            prompt = site.prompt("prompt")
+            messages = [Message("user", prompt)] if prompt is not None else []
+            resolved = prompt is not None
+            system = None
+            fields["max_tokens"] = max_tokens(site, "max_tokens")
+            fields["structured"] = False
+        else:
+            found = site.messages("messages")
+            if found is not None:
+                messages, resolved = found.messages, found.resolved
+            else:
+                resolved = False
+            system = leading_system(messages)
+            fields["max_tokens"] = max_tokens(site, "max_completion_tokens", "max_tokens")
+            fields["structured"] = (
+                api.endswith(".parse")
+                or (site.has("response_format") and site.literal("response_format", default="x") is not None)
+                or tool_choice_forced(site)
+                or site.has("response_model")
+            )
+        tools = site.argument("tools")
+        tools_text, tools_marked = (None, False) if tools is None else site.reader.tools(*tools)
+        stream = (
+            api.endswith(".stream")
+            or is_true(site, "stream")
+            or api.endswith(("create_partial", "create_iterable"))
+        )
+        if site.obj is not None and site.obj.patched == "instructor" and site.has("response_model"):
+            fields["structured"] = fields.get("structured") or site.literal("response_model", default="x") is not None
+        return site.llm_call(
+            provider=self.sdk,
+            model=model,
+            model_provider="openai",
+            model_argument=model_argument,
+            stream=stream,
+            system=system,
+            messages=tuple(messages),
+            messages_resolved=resolved,
+            tools=tools_text,
+            cache_marked=tools_marked or any(m.cache_marked for m in messages),
+            **fields,
+        )
+
+
+def _json_text(site: CallSite) -> bool:
+    """Responses `text={"format": {"type": "json_schema", ...}}`: structured output."""
+    value = site.literal("text")
+    return isinstance(value, dict) and isinstance(value.get("format"), dict)
