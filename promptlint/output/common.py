@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: MIT
+"""What several renderers need to agree on: fix applicability, report paths, rule metadata,
+source lines and the cost payload, so two formats never disagree about one finding."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from promptlint import checks
+from promptlint.fixes import select_fixes
+from promptlint.types import Basis, Diagnostic
+
+# Python's own line breaks. `str.splitlines` also splits on form feeds, \x1c-\x1e and
+# U+2028, which would shift every row after them away from the parser's numbering.
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def is_applicable(diagnostic: Diagnostic, *, unsafe_fixes: bool) -> bool:
+    """Whether `--fix` would apply this finding's fix in this run (what `[*]` advertises).
+
+    Asks the fixer's own selection, so the marker and `--fix` can never disagree.
+    """
+    return bool(select_fixes([diagnostic], unsafe=unsafe_fixes))
+
+
+def report_root(root: str | None) -> Path:
+    """The directory paths are reported against (the working directory by default)."""
+    return Path(root).resolve() if root else Path.cwd()
+
+
+def relative_path(filename: str, root: Path) -> str:
+    """`filename` relative to `root` with forward slashes, or absolute if it lies outside.
+
+    Relative filenames are taken as relative to `root` already (the engine reports paths
+    as the user named them, relative to the working directory).
+    """
+    path = Path(filename)
+    if path.is_absolute():
+        try:
+            path = path.relative_to(root)
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of a source file as the parser numbers them (row 1 is index 0)."""
+    return _LINE_BREAK.split(text)
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """A rule's metadata as reports show it; `None` where no registered rule says."""
+
+    code: str
+    name: str
+    summary: str | None
+    docs: str | None
+    url: str | None
+
+
+def rule_info(code: str, name: str) -> RuleInfo:
+    """Metadata for `code` from the rule registry, or just the diagnostic's name if no rule
+    with that code is registered (a rule removed since a cached run, or a test double)."""
+    rule = checks.rule_by_code_or_name(code)
+    if rule is None:
+        return RuleInfo(code=code, name=name, summary=None, docs=None, url=None)
+    return RuleInfo(
+        code=rule.code,
+        name=rule.name,
+        summary=rule.summary() or None,
+        docs=rule.docs() or None,
+        url=rule.url(),
+    )
+
+
+def is_latency(diagnostic: Diagnostic) -> bool:
+    """Latency findings carry tokens for context only: they have no dollar delta to report."""
+    return diagnostic.stake is not None and diagnostic.stake.basis is Basis.LATENCY
+
+
+def cost_payload(diagnostic: Diagnostic) -> dict[str, Any] | None:
+    """The cost of a finding as machine-readable formats (JSON, SARIF properties) carry it."""
+    cost = diagnostic.cost
+    if cost is None:
+        return None
+    return {
+        "tokens_per_call": cost.tokens_per_call,
+        "model": cost.model,
+        "usd_per_1m_calls": cost.usd_per_1m_calls,
+        "assumptions": cost.assumptions,
+        "exact_tokens": diagnostic.stake.exact if diagnostic.stake is not None else None,
+    }
