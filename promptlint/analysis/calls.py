@@ -266,7 +266,7 @@ class CallFinder(cst.CSTVisitor):
         if any(isinstance(p, cst.If) and is_main_guard(p) for p in self.parents) and not functions:
             background = "__main__ block"
         return CallContext(
-            function=function.qualname if function is not None else None,
+            function=function.qualname if function is not None else self._current_function_name(),
             is_async_function=function.is_async if function is not None else False,
             awaited=isinstance(parent, cst.Await),
             loops=tuple(loops),
@@ -426,6 +426,7 @@ def _names_in(node: cst.CSTNode) -> Iterable[str]:
 
 def analyze_module(module: ModuleInfo, project: Project) -> FileAnalysis:
     """All LLM calls and entry points of one parsed module."""
+    project.start_file()
     project.add_module(module)
     finder = CallFinder(module, project)
     module.module.visit(finder)

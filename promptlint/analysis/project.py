@@ -26,8 +26,10 @@ def content_hash(data: bytes) -> str:
 class Project:
     """Finds and parses the project's modules on demand (one parse per module per process)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, overrides: dict[Path, str] | None = None) -> None:
         self.root = root.resolve()
+        # In-memory contents that replace files on disk (a fix being re-checked, stdin).
+        self.overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
         self._modules: dict[Path, ModuleInfo | None] = {}
         self._module_paths: dict[str, Path | None] = {}
         self._recorded: dict[Path, str] = {}
@@ -80,7 +82,9 @@ class Project:
         path = path.resolve()
         if path not in self._modules:
             try:
-                data = path.read_bytes()
+                data = (
+                    self.overrides[path].encode("utf-8") if path in self.overrides else path.read_bytes()
+                )
                 module = cst.parse_module(data)
                 self._modules[path] = build_module_info(path, module.code, module)
             except (OSError, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):

@@ -96,6 +96,7 @@ class LangChainProvider(Provider):
             stream=method in STREAM_METHODS or site.literal("streaming") is True,
             structured=site.obj.structured,
             system=leading_system(messages),
+            system_in_messages=True,
             messages=tuple(messages),
             messages_resolved=resolved,
             max_tokens=max_tokens(site, "max_tokens", "max_completion_tokens", "max_tokens_to_sample"),

@@ -40,6 +40,7 @@ class LiteLLMProvider(Provider):
             stream=is_true(site, "stream"),
             structured=site.has("response_format") or tool_choice_forced(site),
             system=leading_system(messages),
+            system_in_messages=True,
             messages=tuple(messages),
             messages_resolved=resolved,
             tools=tools_text,

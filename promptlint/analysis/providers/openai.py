@@ -87,6 +87,7 @@ class OpenAIProvider(Provider):
                 messages, resolved = found.messages, found.resolved
             instructions = site.prompt("instructions")
             system = instructions if instructions is not None else leading_system(messages)
+            fields["system_in_messages"] = instructions is None
             fields["max_tokens"] = max_tokens(site, "max_output_tokens")
             fields["structured"] = api.endswith(".parse") or site.has("text_format") or _json_text(site)
         elif api.endswith("completions.create") and ".chat." not in api:
@@ -103,6 +104,7 @@ class OpenAIProvider(Provider):
             else:
                 resolved = False
             system = leading_system(messages)
+            fields["system_in_messages"] = True
             fields["max_tokens"] = max_tokens(site, "max_completion_tokens", "max_tokens")
             fields["structured"] = (
                 api.endswith(".parse")

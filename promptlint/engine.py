@@ -1,0 +1,300 @@
+# SPDX-License-Identifier: MIT
+"""From paths to diagnostics: discover, prefilter, analyse (in parallel, cached), link
+entry points across files, run the rules, apply suppressions, price the findings.
+
+Each candidate file is parsed once with libcst and walked once (`analysis.calls`). The
+analysis of a file is cached by its content hash, the configuration and the version;
+rules are cheap and always re-run on the (cached) analyses, so a price or rule change
+never serves a stale finding.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+import libcst as cst
+
+from promptlint import files
+from promptlint.analysis.calls import analyze_module
+from promptlint.analysis.project import Project, content_hash
+from promptlint.analysis.scope import build_module_info, module_name_for
+from promptlint.cache import ResultsCache
+from promptlint.checks import all_rules
+from promptlint.config import Config, config_fingerprint, is_rule_enabled
+from promptlint.pricing import price_stake
+from promptlint.rule import Rule, RuleContext
+from promptlint.suppress import parse_suppressions
+from promptlint.tokens import count_tokens
+from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler
+
+# Below this many files, a process pool costs more than it saves.
+MIN_FILES_FOR_POOL = 16
+ENTRY_SIGNALS = re.compile(rb"@\w[\w.]*\.(?:get|post|put|patch|delete|route|api_route|websocket|task|command)\(|^\s*@(?:shared_task|task|flow|on_message)|__main__|streamlit|gradio|views", re.M)
+
+
+@dataclass
+class LintResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    errors: list[FileError] = field(default_factory=list)
+    analyses: list[FileAnalysis] = field(default_factory=list)
+    files_checked: int = 0
+    sources: dict[str, str] = field(default_factory=dict)  # texts of files with findings
+
+
+# ----------------------------------------------------------------------------- analysis
+
+
+def analyze_source(path: Path, data: bytes | str, project: Project) -> FileAnalysis | FileError:
+    """Parse and analyse one file's contents; any failure becomes a FileError for that file."""
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as error:
+        return FileError(str(path), f"syntax error: {error.message}", error.raw_line)
+    except SyntaxError as error:  # libcst raises this for a bad or missing encoding declaration
+        return FileError(str(path), f"cannot decode: {error.msg} (not UTF-8 and no coding cookie)")
+    except UnicodeDecodeError as error:
+        return FileError(str(path), f"cannot decode: {error.reason} at byte {error.start}")
+    except RecursionError:
+        return FileError(str(path), "too deeply nested to parse")
+    try:
+        info = build_module_info(path, module.code, module)
+        return analyze_module(info, project)
+    except RecursionError:
+        return FileError(str(path), "too deeply nested to analyse")
+    except Exception as error:  # noqa: BLE001 - one file's bug must not stop the run
+        return FileError(str(path), f"internal error while analysing: {type(error).__name__}: {error}")
+
+
+_worker_project: Project | None = None
+
+
+def _init_worker(root: str) -> None:
+    global _worker_project
+    _worker_project = Project(Path(root))
+
+
+def _analyze_in_worker(path: str) -> FileAnalysis | FileError:
+    assert _worker_project is not None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        return FileError(path, f"cannot read: {error.strerror or error}")
+    return analyze_source(Path(path), data, _worker_project)
+
+
+def _analyze_all(paths: list[Path], root: Path, jobs: int) -> list[FileAnalysis | FileError]:
+    if jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
+        _init_worker(str(root))
+        return [_analyze_in_worker(str(path)) for path in paths]
+    chunk = max(1, len(paths) // (jobs * 8))
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(str(root),)) as pool:
+        return list(pool.map(_analyze_in_worker, [str(p) for p in paths], chunksize=chunk))
+
+
+def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, bytes]], list[FileError]]:
+    """Files worth parsing: they may hold an LLM call, or import a module that does and
+    define an entry point (so handlers in one module reach calls in another)."""
+    errors: list[FileError] = []
+    wrapper_names = [w.function.rsplit(".", 1)[-1] for w in config.wrappers]
+    selected: list[tuple[Path, bytes]] = []
+    rest: list[tuple[Path, bytes]] = []
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
+            continue
+        if files.may_contain_llm_call(data, wrapper_names):
+            selected.append((path, data))
+        else:
+            rest.append((path, data))
+    stems = sorted({module_name_for(path)[0].rsplit(".", 1)[-1] for path, _ in selected} - {"", "__init__"})
+    if stems and rest:
+        pattern = re.compile(
+            rb"^\s*(?:from|import)\s+[\w.]*\b(?:" + b"|".join(re.escape(s.encode()) for s in stems) + rb")\b",
+            re.M,
+        )
+        for path, data in rest:
+            if pattern.search(data) and (ENTRY_SIGNALS.search(data) or files.may_contain_llm_call(data, stems)):
+                selected.append((path, data))
+    return selected, errors
+
+
+def analyze_paths(
+    paths: Sequence[str | Path],
+    config: Config,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    overrides: dict[Path, str] | None = None,
+) -> tuple[list[FileAnalysis], list[FileError], int]:
+    """Analyse every candidate file under `paths`: (analyses, errors, files discovered)."""
+    discovered, errors = files.discover(paths, config)
+    overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
+    if overrides:
+        project = Project(config.root, overrides)
+        analyses: list[FileAnalysis] = []
+        for path in discovered:
+            resolved = path.resolve()
+            data: bytes | str
+            if resolved in overrides:
+                data = overrides[resolved]
+            else:
+                try:
+                    data = path.read_bytes()
+                except OSError as error:
+                    errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
+                    continue
+            result = analyze_source(path, data, project)
+            (errors if isinstance(result, FileError) else analyses).append(result)  # type: ignore[arg-type]
+        return analyses, errors, len(discovered)
+
+    candidates, read_errors = _candidates(discovered, config)
+    errors.extend(read_errors)
+    cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache)
+    analyses = []
+    pending: list[tuple[Path, str]] = []
+    for path, data in candidates:
+        digest = content_hash(data)
+        cached = cache.get(path, digest)
+        if cached is not None:
+            analyses.append(cached)
+        else:
+            pending.append((path, digest))
+    results = _analyze_all([p for p, _ in pending], config.root, jobs or os.cpu_count() or 1)
+    for (path, digest), result in zip(pending, results):
+        if isinstance(result, FileError):
+            errors.append(result)
+        else:
+            cache.put(path, digest, result)
+            analyses.append(result)
+    analyses.sort(key=lambda a: a.filename)
+    errors.sort(key=lambda e: e.filename)
+    return analyses, errors, len(discovered)
+
+
+# ----------------------------------------------------------------------------- linking
+
+
+def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
+    """Mark calls reached from an entry point in any file: a handler's helper in another
+    module is user-facing too (direct imports only, as the call graph is static)."""
+    edges: dict[str, set[str]] = {}
+    entries: list[Handler] = []
+    for analysis in analyses:
+        entries.extend(analysis.handlers)
+        for caller, callees in analysis.calls_from:
+            edges.setdefault(caller, set()).update(callees)
+    reached: dict[str, Handler] = {}
+    # User-facing entry points first, so a function reached from both counts as user-facing.
+    for entry in sorted(entries, key=lambda h: not h.user_facing):
+        pending = [entry.function]
+        while pending:
+            function = pending.pop()
+            if function in reached:
+                continue
+            reached[function] = entry
+            pending.extend(edges.get(function, ()))
+    linked = []
+    for analysis in analyses:
+        calls = []
+        for call in analysis.calls:
+            entry = reached.get(call.context.function or "")
+            context = call.context
+            if entry is not None and entry.user_facing and context.handler is None:
+                context = replace(context, handler=entry)
+            elif entry is not None and not entry.user_facing and context.background is None:
+                context = replace(context, background=entry.framework)
+            calls.append(replace(call, context=context))
+        linked.append(replace(analysis, calls=tuple(calls)))
+    return linked
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+class SourceReader:
+    """File texts for fixes and suppressions, read once, with in-memory overrides."""
+
+    def __init__(self, overrides: dict[Path, str] | None = None) -> None:
+        self._texts = {str(path.resolve()): text for path, text in (overrides or {}).items()}
+
+    def __call__(self, filename: str) -> str:
+        key = str(Path(filename).resolve())
+        if key not in self._texts:
+            try:
+                data = Path(filename).read_bytes()
+                self._texts[key] = cst.parse_module(data).code if data else ""
+            except (OSError, SyntaxError, cst.ParserSyntaxError, UnicodeDecodeError):
+                self._texts[key] = ""
+        return self._texts[key]
+
+
+def enabled_rules(config: Config) -> list[Rule]:
+    return [cls() for cls in all_rules() if is_rule_enabled(config, cls.code)]
+
+
+def run_rules(
+    analyses: Iterable[FileAnalysis],
+    config: Config,
+    *,
+    today: date | None = None,
+    read_source: SourceReader | None = None,
+) -> list[Diagnostic]:
+    read_source = read_source or SourceReader()
+    rules = enabled_rules(config)
+    contexts = {
+        rule.code: RuleContext(
+            options=rule.make_options(config.rule_options.get(rule.name, {})),
+            count_tokens=count_tokens,
+            today=today or date.today(),
+            read_source=read_source,
+            config=config,
+        )
+        for rule in rules
+    }
+    found: dict[tuple, Diagnostic] = {}
+    for analysis in analyses:
+        for rule in rules:
+            for diagnostic in rule.check(analysis, contexts[rule.code]):
+                key = (diagnostic.code, diagnostic.filename, diagnostic.span, diagnostic.message)
+                found.setdefault(key, diagnostic)
+    diagnostics = []
+    suppressions: dict[str, object] = {}
+    for diagnostic in found.values():
+        if not is_rule_enabled(config, diagnostic.code, diagnostic.filename):
+            continue
+        if diagnostic.filename not in suppressions:
+            suppressions[diagnostic.filename] = parse_suppressions(read_source(diagnostic.filename))
+        suppression = suppressions[diagnostic.filename]
+        lines = {diagnostic.span.start.row, diagnostic.span.end.row}
+        if suppression.file_ignored or suppression.is_suppressed(diagnostic.code, lines):  # type: ignore[attr-defined]
+            continue
+        if diagnostic.stake is not None:
+            diagnostic = replace(diagnostic, cost=price_stake(diagnostic.stake, config.models))
+        diagnostics.append(diagnostic)
+    diagnostics.sort(key=lambda d: (d.filename, d.span.start, d.code))
+    return diagnostics
+
+
+def lint(
+    paths: Sequence[str | Path],
+    config: Config,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    overrides: dict[Path, str] | None = None,
+    today: date | None = None,
+) -> LintResult:
+    analyses, errors, count = analyze_paths(paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides)
+    analyses = link_entry_points(analyses)
+    reader = SourceReader(overrides)
+    diagnostics = run_rules(analyses, config, today=today, read_source=reader)
+    sources = {d.filename: reader(d.filename) for d in diagnostics}
+    return LintResult(diagnostics, errors, analyses, count, sources)
