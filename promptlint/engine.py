@@ -101,7 +101,7 @@ def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, byt
     """Files worth parsing: they may hold an LLM call, or import a module that does and
     define an entry point (so handlers in one module reach calls in another)."""
     errors: list[FileError] = []
-    wrapper_names = [w.function.rsplit(".", 1)[-1] for w in config.wrappers]
+    wrapper_modules, wrapper_calls = files.wrapper_prefilter_names(config.wrappers)
     selected: list[tuple[Path, bytes]] = []
     rest: list[tuple[Path, bytes]] = []
     for path in paths:
@@ -110,7 +110,7 @@ def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, byt
         except OSError as error:
             errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
             continue
-        if files.may_contain_llm_call(data, wrapper_names):
+        if files.may_contain_llm_call(data, wrapper_modules, wrapper_calls):
             selected.append((path, data))
         else:
             rest.append((path, data))

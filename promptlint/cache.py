@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: MIT
+"""Per-file analysis results kept between runs in `<root>/.promptlint_cache/`.
+
+Analysis (libcst parsing and prompt resolution) is the expensive step, and its result for a
+file depends only on the file's bytes, the configuration, the promptlint version and the
+project files it read (imported prompts, client modules): the entry stores all four and is
+used only when every one still matches. One entry per source file (named by a hash of its
+path) is overwritten as the file changes, so the directory does not grow with history.
+
+Entries are JSON decoded against `FileAnalysis`'s type hints (see `serialize`), never
+pickle: a planted or corrupt entry is a miss, not code execution. Failing to write the
+cache (a read-only checkout) never fails a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from promptlint import __version__
+from promptlint.serialize import DecodeError, decode, encode
+from promptlint.types import FileAnalysis
+
+CACHE_DIRNAME = ".promptlint_cache"
+# https://bford.info/cachedir/: backup and archiving tools skip directories tagged so.
+CACHEDIR_TAG = (
+    "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by promptlint.\n"
+)
+
+
+def file_hash(data: bytes) -> str:
+    """The content hash used for cache keys and `FileAnalysis.dependencies`."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class ResultsCache:
+    """Analysis results by file, valid for one configuration fingerprint and version."""
+
+    def __init__(self, root: Path, fingerprint: str, enabled: bool = True, *, version: str = __version__) -> None:
+        self.directory = Path(root) / CACHE_DIRNAME
+        self.root = Path(root)
+        self.fingerprint = fingerprint
+        self.enabled = enabled
+        self.version = version
+        self._hashes: dict[str, str | None] = {}  # dependency path -> current hash, per run
+
+    def get(self, path: Path, content_hash: str) -> FileAnalysis | None:
+        """The stored analysis of `path` if it is still valid for these bytes, else None."""
+        if not self.enabled:
+            return None
+        try:
+            entry = json.loads(self._entry_path(path).read_bytes())
+        except (OSError, ValueError):  # no entry, unreadable, or not JSON
+            return None
+        if not isinstance(entry, dict) or entry.get("key") != self._key(path, content_hash):
+            return None
+        try:
+            analysis = decode(FileAnalysis, entry.get("analysis"))
+        except (DecodeError, TypeError, ValueError):
+            return None
+        for dependency, digest in analysis.dependencies:
+            if self._current_hash(dependency) != digest:
+                return None
+        return analysis
+
+    def put(self, path: Path, content_hash: str, analysis: FileAnalysis) -> None:
+        """Store the analysis of `path` (replacing any older entry), atomically."""
+        if not self.enabled:
+            return
+        payload = json.dumps({"key": self._key(path, content_hash), "analysis": encode(analysis)})
+        try:
+            self._ensure_directory()
+            descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
+            try:
+                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                    handle.write(payload)
+                os.replace(temporary, self._entry_path(path))
+            except BaseException:
+                os.unlink(temporary)
+                raise
+        except OSError:
+            return  # a cache that cannot be written only costs speed
+
+    # ----------------------------------------------------------------- internals
+
+    def _key(self, path: Path, content_hash: str) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "fingerprint": self.fingerprint,
+            "path": os.path.abspath(path),
+            "content_hash": content_hash,
+        }
+
+    def _entry_path(self, path: Path) -> Path:
+        name = hashlib.blake2b(os.path.abspath(path).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+        return self.directory / f"{name}.json"
+
+    def _current_hash(self, dependency: str) -> str | None:
+        """The hash of a dependency's bytes now (None if unreadable), read once per run."""
+        location = dependency if os.path.isabs(dependency) else os.path.join(self.root, dependency)
+        if location not in self._hashes:
+            try:
+                self._hashes[location] = file_hash(Path(location).read_bytes())
+            except OSError:
+                self._hashes[location] = None
+        return self._hashes[location]
+
+    def _ensure_directory(self) -> None:
+        if self.directory.is_dir():
+            return
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / ".gitignore").write_text("*\n", encoding="utf-8")
+        (self.directory / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")

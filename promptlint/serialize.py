@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: MIT
+"""Frozen dataclasses to JSON-ready data and back, driven by their type hints.
+
+The results cache stores analyses as JSON rather than pickle: a cache directory can come
+from anywhere (a CI artifact, a shared checkout), and unpickling it would run whatever it
+says. Decoding here only ever builds the dataclasses, enums and primitives that the target
+type's hints name, and rejects anything else, so a foreign entry is at worst a miss.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import functools
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_PRIMITIVES: tuple[type, ...] = (str, int, float, bool, type(None))
+
+
+class DecodeError(ValueError):
+    """The data does not have the shape of the requested type."""
+
+
+def encode(value: Any) -> Any:
+    """A dataclass instance (nested dataclasses, enums, tuples, mappings) as JSON-ready data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: encode(getattr(value, f.name)) for f in dataclasses.fields(value) if f.init}
+    if isinstance(value, enum.Enum):
+        return encode(value.value)
+    if isinstance(value, (tuple, list)):
+        return [encode(item) for item in value]
+    if isinstance(value, Mapping):
+        return {_key(k): encode(v) for k, v in value.items()}
+    if isinstance(value, _PRIMITIVES):
+        return value
+    raise TypeError(f"cannot encode {type(value).__name__}")
+
+
+def decode(tp: Any, data: Any) -> Any:
+    """Build a value of type `tp` (a dataclass or any hint `encode` produces) from `data`."""
+    origin = typing.get_origin(tp)
+    if tp is Any:
+        return data
+    if origin in (typing.Union, types.UnionType):
+        return _decode_union(typing.get_args(tp), data)
+    if origin is tuple:
+        return _decode_tuple(typing.get_args(tp), data)
+    if origin is list:
+        return [decode(typing.get_args(tp)[0], item) for item in _expect(data, list)]
+    if origin in (dict, Mapping) or tp is dict:
+        key_type, value_type = typing.get_args(tp) or (str, Any)
+        if key_type is not str:
+            raise DecodeError(f"mappings with {key_type} keys are not supported")
+        return {k: decode(value_type, v) for k, v in _expect(data, dict).items()}
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        try:
+            return tp(data)
+        except ValueError:
+            raise DecodeError(f"{data!r} is not a {tp.__name__}") from None
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _decode_dataclass(tp, data)
+    if tp is float:
+        if isinstance(data, (int, float)) and not isinstance(data, bool):
+            return float(data)
+        raise DecodeError(f"expected a number, got {type(data).__name__}")
+    if tp in _PRIMITIVES:
+        if type(data) is tp:  # exact: a bool is not an int here
+            return data
+        raise DecodeError(f"expected {tp.__name__}, got {type(data).__name__}")
+    raise DecodeError(f"unsupported type {tp!r}")
+
+
+def _decode_union(arms: tuple[Any, ...], data: Any) -> Any:
+    # Exact primitive matches first, so `str | int | float | bool | None` keeps 1 an int.
+    for arm in arms:
+        if arm in _PRIMITIVES and type(data) is arm:
+            return data
+    for arm in arms:
+        try:
+            return decode(arm, data)
+        except DecodeError:
+            continue
+    raise DecodeError(f"{type(data).__name__} matches none of {arms}")
+
+
+def _decode_tuple(args: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    items = _expect(data, list)
+    if len(args) == 2 and args[1] is Ellipsis:
+        return tuple(decode(args[0], item) for item in items)
+    if len(args) != len(items):
+        raise DecodeError(f"expected {len(args)} items, got {len(items)}")
+    return tuple(decode(arg, item) for arg, item in zip(args, items, strict=True))
+
+
+def _decode_dataclass(cls: type[T], data: Any) -> T:
+    fields = _init_fields(cls)
+    values = _expect(data, dict)
+    unknown = set(values) - set(fields)
+    if unknown:
+        raise DecodeError(f"unknown fields for {cls.__name__}: {sorted(unknown)}")
+    kwargs = {}
+    for name, (hint, required) in fields.items():
+        if name in values:
+            kwargs[name] = decode(hint, values[name])
+        elif required:
+            raise DecodeError(f"missing field {cls.__name__}.{name}")
+    return cls(**kwargs)
+
+
+@functools.cache
+def _init_fields(cls: type) -> dict[str, tuple[Any, bool]]:
+    """Each init field's resolved type hint and whether it has no default."""
+    hints = typing.get_type_hints(cls)
+    return {
+        f.name: (
+            hints[f.name],
+            f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING,
+        )
+        for f in dataclasses.fields(cls)
+        if f.init
+    }
+
+
+def _expect(data: Any, kind: type) -> Any:
+    if not isinstance(data, kind):
+        raise DecodeError(f"expected {kind.__name__}, got {type(data).__name__}")
+    return data
+
+
+def _key(key: Any) -> str:
+    if not isinstance(key, str):
+        raise TypeError(f"cannot encode mapping key {key!r}: keys must be strings")
+    return key

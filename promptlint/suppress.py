@@ -1,0 +1,194 @@
+# SPDX-License-Identifier: MIT
+"""`# promptlint: ignore[...]` comments: reading them, and writing them for `--add-ignore`.
+
+Forms:
+
+- `# promptlint: ignore[PRM201, PRM202]` silences those codes on its line;
+- `# promptlint: ignore` silences every code on its line;
+- `# promptlint: ignore-file` in the file's leading comment block (before any code)
+  silences the whole file; `ignore-file[PRM201]` only those codes.
+
+Codes match exactly, as ruff's `noqa` does. Comments are found with `tokenize`, so the
+same text inside a string is not a directive. A line that cannot end in a comment (inside a
+multi-line string, or continued with a backslash) is covered by the comment on the line
+where that construct ends, as ruff does, so a directive there silences the statement's
+first line too.
+"""
+
+from __future__ import annotations
+
+import re
+import tokenize
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+_DIRECTIVE = re.compile(r"promptlint:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[^\]]*)\])?(?![\w-])")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_FALLBACK_COMMENT = re.compile(r"#.*")
+_SKIPPED_BEFORE_CODE = frozenset({tokenize.ENCODING, tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE})
+
+
+@dataclass(frozen=True)
+class Suppressions:
+    """The directives of one file: per line, the silenced codes (None: all codes)."""
+
+    by_line: Mapping[int, frozenset[str] | None] = field(default_factory=dict)
+    file_ignored: bool = False  # `ignore-file` without codes
+    file_codes: frozenset[str] = frozenset()  # codes of `ignore-file[...]`
+
+    def is_suppressed(self, code: str, lines: Iterable[int]) -> bool:
+        """Whether `code` is silenced for the whole file or on any of `lines` (1-based)."""
+        if self.file_ignored or code in self.file_codes:
+            return True
+        for line in lines:
+            if line in self.by_line:
+                codes = self.by_line[line]
+                if codes is None or code in codes:
+                    return True
+        return False
+
+
+@dataclass
+class _Layout:
+    """What tokenizing a source tells about where comments can go."""
+
+    comments: dict[int, tuple[int, str]]  # line -> (column, comment text)
+    unsafe: set[int]  # lines that cannot end in a comment
+    leading: int  # comments on lines <= this are in the leading comment block
+    complete_through: int  # last line the tokenizer vouched for
+
+
+def parse_suppressions(source: str) -> Suppressions:
+    """Read the promptlint directives of a file's source text."""
+    lines = _split_lines(source)
+    layout = _layout(lines)
+    by_line: dict[int, frozenset[str] | None] = {}
+    file_ignored = False
+    file_codes: set[str] = set()
+    for line, (_, text) in layout.comments.items():
+        for match in _DIRECTIVE.finditer(text):
+            codes = _codes(match["codes"])
+            if match["file"]:
+                if line <= layout.leading:
+                    file_ignored = file_ignored or codes is None
+                    file_codes.update(codes or ())
+                continue
+            for covered in _covered_lines(line, layout.unsafe):
+                previous = by_line.get(covered, frozenset())
+                by_line[covered] = None if codes is None or previous is None else previous | codes
+    return Suppressions(by_line, file_ignored, frozenset(file_codes))
+
+
+def add_ignore_comments(source: str, codes_by_line: Mapping[int, set[str]]) -> str:
+    """`source` with `# promptlint: ignore[CODES]` on each line of `codes_by_line` (1-based).
+
+    A line that cannot take a comment (inside a multi-line string, or continued with a
+    backslash) passes its codes to the line where that construct ends, whose comment
+    covers it. An existing promptlint directive on the line is extended; another comment
+    is kept and the directive appended after it. Lines the tokenizer could not vouch for
+    (after a tokenize error) are left alone: `parse_suppressions` on the result shows which
+    codes were placed. Line endings are kept.
+    """
+    lines = _split_lines(source)
+    layout = _layout(lines)
+    wanted: dict[int, set[str]] = {}
+    for line, codes in codes_by_line.items():
+        target = line
+        while target in layout.unsafe:
+            target += 1
+        if codes and 1 <= target <= min(layout.complete_through, len(lines)):
+            wanted.setdefault(target, set()).update(codes)
+    for line, codes in wanted.items():
+        text, ending = _split_ending(lines[line - 1])
+        lines[line - 1] = _with_directive(text, codes, layout.comments.get(line)) + ending
+    return "".join(lines)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _split_lines(source: str) -> list[str]:
+    """Physical lines with their own endings (\\n, \\r\\n or \\r), as Python's tokenizer sees them.
+
+    Unlike `str.splitlines`, form feeds and other Unicode separators do not end a line.
+    """
+    lines: list[str] = []
+    start = 0
+    for match in _LINE_BREAK.finditer(source):
+        lines.append(source[start : match.end()])
+        start = match.end()
+    if start < len(source):
+        lines.append(source[start:])
+    return lines
+
+
+def _split_ending(line: str) -> tuple[str, str]:
+    stripped = line.rstrip("\r\n")
+    return stripped, line[len(stripped) :]
+
+
+def _layout(lines: list[str]) -> _Layout:
+    comments: dict[int, tuple[int, str]] = {}
+    unsafe: set[int] = set()
+    leading = 0
+    in_leading_block = True
+    last_line = 0
+    readline = iter(lines).__next__
+    try:
+        for token in tokenize.generate_tokens(readline):
+            (start_row, start_col), (end_row, _) = token.start, token.end
+            if in_leading_block and token.type not in _SKIPPED_BEFORE_CODE:
+                in_leading_block = False
+                leading = start_row - 1
+            if token.type == tokenize.COMMENT:
+                comments[start_row] = (start_col, token.string)
+            elif end_row > start_row:  # a string (or f-string piece) spanning lines
+                unsafe.update(range(start_row, end_row))
+            last_line = max(last_line, end_row)
+        complete_through = len(lines)
+    except (tokenize.TokenError, SyntaxError):
+        # Untokenizable source (it will not parse either): keep what was read, and for
+        # the rest read comments line by line, accepting a string's `#` as a comment.
+        complete_through = last_line - 1
+        for row in range(last_line + 1, len(lines) + 1):
+            match = _FALLBACK_COMMENT.search(lines[row - 1])
+            if match is not None:
+                comments[row] = (match.start(), match.group().rstrip("\r\n"))
+    if in_leading_block:  # nothing but comments (as far as the tokenizer got)
+        leading = last_line
+    for row, line in enumerate(lines, start=1):
+        text = _split_ending(line)[0]
+        if text.endswith("\\") and row not in comments and row not in unsafe:
+            unsafe.add(row)  # a backslash continuation
+    return _Layout(comments, unsafe, leading, complete_through)
+
+
+def _covered_lines(line: int, unsafe: set[int]) -> list[int]:
+    """The comment's line and the lines before it that end inside its construct."""
+    covered = [line]
+    while covered[-1] - 1 in unsafe:
+        covered.append(covered[-1] - 1)
+    return covered
+
+
+def _codes(text: str | None) -> frozenset[str] | None:
+    """The codes in a directive's brackets; None (all codes) without brackets."""
+    if text is None:
+        return None
+    return frozenset(code for code in re.split(r"[\s,]+", text) if code)
+
+
+def _with_directive(text: str, codes: set[str], comment: tuple[int, str] | None) -> str:
+    """A line's text with `codes` added to its promptlint directive (or a new one)."""
+    if comment is not None:
+        column, comment_text = comment
+        for match in _DIRECTIVE.finditer(comment_text):
+            if match["file"]:
+                continue
+            existing = _codes(match["codes"])
+            if existing is None:
+                return text  # already silences every code
+            merged = f"promptlint: ignore[{', '.join(sorted(existing | codes))}]"
+            start = column + match.start()
+            return text[:start] + merged + text[column + match.end() :]
+    return f"{text.rstrip()}  # promptlint: ignore[{', '.join(sorted(codes))}]"

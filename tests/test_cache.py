@@ -1,0 +1,225 @@
+# SPDX-License-Identifier: MIT
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from promptlint.cache import CACHE_DIRNAME, ResultsCache, file_hash
+from promptlint.serialize import DecodeError, decode, encode
+from promptlint.types import (
+    Argument,
+    CallContext,
+    FileAnalysis,
+    Handler,
+    LLMCall,
+    Loop,
+    Message,
+    Position,
+    PromptText,
+    Segment,
+    SegmentKind,
+    Span,
+    StringLiteral,
+)
+
+
+def span(row: int) -> Span:
+    return Span(Position(row, 1), Position(row, 20))
+
+
+def rich_analysis(filename: str, dependencies: tuple[tuple[str, str], ...] = ()) -> FileAnalysis:
+    literal = StringLiteral(filename, span(3), prefix="r", quote='"""', body="You are \\n helpful")
+    system = PromptText(
+        (
+            Segment(SegmentKind.STATIC, "You are helpful. ", filename, span(3), literal),
+            Segment(SegmentKind.TIME, "datetime.now()", filename, span(4)),
+        )
+    )
+    handler = Handler("fastapi", "app.chat", route="POST /chat")
+    call = LLMCall(
+        filename=filename,
+        span=span(10),
+        provider="anthropic",
+        api="anthropic.messages.create",
+        model="claude-sonnet-4-5",
+        model_provider="anthropic",
+        model_argument=Argument("model", span(10), '"claude-sonnet-4-5"', "claude-sonnet-4-5", True),
+        system=system,
+        messages=(
+            Message("user", PromptText((Segment(SegmentKind.EXTERNAL, "question"),)), span(12), cache_marked=True),
+            Message(None, None),
+        ),
+        max_tokens=1024,
+        arguments=(
+            Argument("max_tokens", span(11), "1024", 1024, True),
+            Argument("temperature", span(11), "0.0", 0.0, True),
+            Argument("stream", span(11), "False", False, True),
+            Argument("#0", span(11), "x", None, False),
+        ),
+        insert_at=Position(11, 30),
+        context=CallContext(
+            function="app.chat",
+            is_async_function=True,
+            awaited=True,
+            loops=(Loop("for", span(9), iterable="items", bound=3, carries_state=True),),
+            handler=handler,
+            assigned_to=("response",),
+            reads=("question", "items"),
+        ),
+    )
+    return FileAnalysis(
+        filename=filename,
+        calls=(call,),
+        handlers=(handler, Handler("__main__ block", "main", user_facing=False)),
+        calls_from=(("app.chat", ("app.helper", "app.other")),),
+        dependencies=dependencies,
+    )
+
+
+# --------------------------------------------------------------------------- codec
+
+
+def test_codec_round_trips_a_file_analysis_through_json() -> None:
+    analysis = rich_analysis("app.py")
+    restored = decode(FileAnalysis, json.loads(json.dumps(encode(analysis))))
+    assert restored == analysis
+    arguments = restored.calls[0].arguments
+    assert [type(a.literal) for a in arguments] == [int, float, bool, type(None)]
+    assert restored.calls[0].system is not None
+    assert restored.calls[0].system.segments[1].kind is SegmentKind.TIME
+
+
+@pytest.mark.parametrize(
+    ("tp", "data"),
+    [
+        (Position, {"row": 1}),  # missing field
+        (Position, {"row": 1, "column": 2, "extra": 3}),  # unknown field
+        (Position, {"row": True, "column": 2}),  # a bool is not an int
+        (Position, [1, 2]),
+        (Segment, {"kind": "no-such-kind", "text": ""}),
+        (PromptText, {"segments": "abc"}),
+        (FileAnalysis, {"filename": "a.py", "calls_from": [["f", "g"]]}),  # inner tuple is not a str
+    ],
+)
+def test_codec_rejects_data_of_the_wrong_shape(tp: type, data: object) -> None:
+    with pytest.raises(DecodeError):
+        decode(tp, data)
+
+
+# --------------------------------------------------------------------------- cache
+
+
+def source_file(tmp_path: Path, name: str = "app.py", text: str = "import openai\n") -> tuple[Path, str]:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path, file_hash(path.read_bytes())
+
+
+def test_put_then_get(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    cache = ResultsCache(tmp_path, "fp")
+    assert cache.get(path, digest) is None
+    analysis = rich_analysis(str(path))
+    cache.put(path, digest, analysis)
+    assert ResultsCache(tmp_path, "fp").get(path, digest) == analysis
+
+
+def test_cache_directory_ignores_itself(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    ResultsCache(tmp_path, "fp").put(path, digest, FileAnalysis(str(path)))
+    assert (tmp_path / CACHE_DIRNAME / ".gitignore").read_text() == "*\n"
+    assert not [p for p in (tmp_path / CACHE_DIRNAME).iterdir() if p.name.startswith(".tmp-")]
+
+
+def test_changed_content_is_a_miss(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    cache = ResultsCache(tmp_path, "fp")
+    cache.put(path, digest, FileAnalysis(str(path)))
+    assert cache.get(path, file_hash(b"import anthropic\n")) is None
+
+
+def test_other_fingerprint_or_version_is_a_miss(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    ResultsCache(tmp_path, "fp", version="1.0").put(path, digest, FileAnalysis(str(path)))
+    assert ResultsCache(tmp_path, "other", version="1.0").get(path, digest) is None
+    assert ResultsCache(tmp_path, "fp", version="1.1").get(path, digest) is None
+    assert ResultsCache(tmp_path, "fp", version="1.0").get(path, digest) == FileAnalysis(str(path))
+
+
+def test_wrong_version_entry_is_overwritten(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    ResultsCache(tmp_path, "fp", version="1.0").put(path, digest, FileAnalysis(str(path)))
+    new = ResultsCache(tmp_path, "fp", version="2.0")
+    new.put(path, digest, FileAnalysis(str(path), handlers=(Handler("flask", "f"),)))
+    assert new.get(path, digest) == FileAnalysis(str(path), handlers=(Handler("flask", "f"),))
+
+
+def test_dependency_change_invalidates(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    prompts = tmp_path / "prompts.py"
+    prompts.write_text("SYSTEM = 'a'\n")
+    relative = tmp_path / "data" / "system.txt"
+    relative.parent.mkdir()
+    relative.write_text("You are helpful.")
+    dependencies = (
+        (str(prompts), file_hash(prompts.read_bytes())),
+        ("data/system.txt", file_hash(relative.read_bytes())),  # relative to the root
+    )
+    ResultsCache(tmp_path, "fp").put(path, digest, rich_analysis(str(path), dependencies))
+    assert ResultsCache(tmp_path, "fp").get(path, digest) is not None
+
+    relative.write_text("You are very helpful.")
+    assert ResultsCache(tmp_path, "fp").get(path, digest) is None
+    relative.write_text("You are helpful.")
+    assert ResultsCache(tmp_path, "fp").get(path, digest) is not None
+
+    prompts.unlink()
+    assert ResultsCache(tmp_path, "fp").get(path, digest) is None
+
+
+def entry_files(tmp_path: Path) -> list[Path]:
+    return list((tmp_path / CACHE_DIRNAME).glob("*.json"))
+
+
+@pytest.mark.parametrize(
+    "corrupt",
+    [
+        lambda text: text[: len(text) // 2],  # truncated JSON
+        lambda text: "\x00\xff garbage",
+        lambda text: "[]",
+        lambda text: text.replace('"filename"', '"__class__"'),  # foreign shape
+        lambda text: text.replace('"row": 10', '"row": "os.system(\'x\')"'),
+    ],
+)
+def test_corrupt_or_foreign_entries_are_misses_and_get_overwritten(tmp_path: Path, corrupt) -> None:  # type: ignore[no-untyped-def]
+    path, digest = source_file(tmp_path)
+    analysis = rich_analysis(str(path))
+    cache = ResultsCache(tmp_path, "fp")
+    cache.put(path, digest, analysis)
+    (entry,) = entry_files(tmp_path)
+    entry.write_text(corrupt(entry.read_text()))
+    assert cache.get(path, digest) is None
+    cache.put(path, digest, analysis)
+    assert cache.get(path, digest) == analysis
+
+
+def test_disabled_cache_neither_reads_nor_writes(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    ResultsCache(tmp_path, "fp").put(path, digest, FileAnalysis(str(path)))
+    disabled = ResultsCache(tmp_path, "fp", enabled=False)
+    assert disabled.get(path, digest) is None
+    other, other_digest = source_file(tmp_path, "other.py")
+    disabled.put(other, other_digest, FileAnalysis(str(other)))
+    assert len(entry_files(tmp_path)) == 1
+
+
+def test_unwritable_cache_does_not_fail(tmp_path: Path) -> None:
+    path, digest = source_file(tmp_path)
+    blocked = tmp_path / "root"
+    blocked.mkdir()
+    (blocked / CACHE_DIRNAME).write_text("a file where the directory should be")
+    cache = ResultsCache(blocked, "fp")
+    cache.put(path, digest, FileAnalysis(str(path)))
+    assert cache.get(path, digest) is None

@@ -1,0 +1,264 @@
+# SPDX-License-Identifier: MIT
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from promptlint import files
+from promptlint.config import Config, Wrapper
+from promptlint.files import discover, may_contain_llm_call, wrapper_prefilter_names
+from promptlint.types import FileError
+
+
+def make(root: Path, *names: str, content: str = "") -> None:
+    for name in names:
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+
+def found(root: Path, paths: list[str | Path] | None = None, **config: object) -> list[str]:
+    result, errors = discover(paths or [root], Config(root=root, **config))  # type: ignore[arg-type]
+    assert errors == []
+    return [path.relative_to(root).as_posix() for path in result]
+
+
+# --------------------------------------------------------------------------- walking
+
+
+def test_walk_finds_python_files_and_skips_default_excludes(tmp_path: Path) -> None:
+    make(
+        tmp_path,
+        "app.py",
+        "notes.txt",
+        "stubs.pyi",
+        "pkg/mod.py",
+        "pkg/deep/er.py",
+        ".venv/lib/x.py",
+        "venv/y.py",
+        "node_modules/z.py",
+        "build/b.py",
+        "pkg/dist/d.py",
+        "pkg/__pycache__/c.py",
+        ".git/hooks/h.py",
+        ".promptlint_cache/e.py",
+    )
+    assert found(tmp_path) == ["app.py", "pkg/deep/er.py", "pkg/mod.py"]
+
+
+def test_gitignore_at_root_and_nested(tmp_path: Path) -> None:
+    make(tmp_path, "app.py", "gen_pb2.py", "generated/a.py", "pkg/local.py", "pkg/keep_pb2.py", "pkg/other.py")
+    (tmp_path / ".gitignore").write_text("*_pb2.py\ngenerated/\n")
+    (tmp_path / "pkg" / ".gitignore").write_text("local.py\n!keep_pb2.py\n")
+    assert found(tmp_path) == ["app.py", "pkg/keep_pb2.py", "pkg/other.py"]
+
+
+def test_nested_gitignore_applies_only_below_its_directory(tmp_path: Path) -> None:
+    make(tmp_path, "local.py", "pkg/local.py")
+    (tmp_path / "pkg" / ".gitignore").write_text("local.py\n")
+    assert found(tmp_path) == ["local.py"]
+
+
+def test_parent_gitignores_apply_when_walking_a_subdirectory(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".gitignore").write_text("secret.py\n")
+    make(tmp_path, "src/app.py", "src/secret.py")
+    assert found(tmp_path, [tmp_path / "src"]) == ["src/app.py"]
+
+
+def test_gitignore_above_the_work_tree_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("app.py\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    make(repo, "app.py")
+    assert found(repo) == ["app.py"]
+
+
+def test_exclude_replaces_defaults_and_extend_exclude_adds(tmp_path: Path) -> None:
+    make(tmp_path, "app.py", "build/b.py", "vendor/v.py", "legacy/l.py")
+    assert found(tmp_path, exclude=("vendor/",)) == ["app.py", "build/b.py", "legacy/l.py"]
+    assert found(tmp_path, extend_exclude=("legacy", "/vendor")) == ["app.py"]
+
+
+def test_exclude_patterns_are_relative_to_the_config_root(tmp_path: Path) -> None:
+    make(tmp_path, "scripts/tool.py", "src/scripts/tool.py")
+    assert found(tmp_path, extend_exclude=("/scripts/",)) == ["src/scripts/tool.py"]
+
+
+def test_explicit_files_are_taken_whatever_their_suffix(tmp_path: Path) -> None:
+    make(tmp_path, "bin/run", "notes.txt")
+    assert found(tmp_path, [tmp_path / "bin" / "run"]) == ["bin/run"]
+
+
+def test_excludes_apply_to_explicit_files_and_directories(tmp_path: Path) -> None:
+    make(tmp_path, "app.py", ".venv/lib/x.py", "migrations/0001.py")
+    paths: list[str | Path] = [tmp_path / "app.py", tmp_path / ".venv" / "lib" / "x.py", tmp_path / ".venv"]
+    assert found(tmp_path, paths) == ["app.py"]
+    assert found(tmp_path, [tmp_path / "migrations" / "0001.py"], extend_exclude=("migrations/",)) == []
+
+
+def test_gitignore_does_not_apply_to_explicit_files(tmp_path: Path) -> None:
+    make(tmp_path, "scratch.py")
+    (tmp_path / ".gitignore").write_text("scratch.py\n")
+    assert found(tmp_path) == []
+    assert found(tmp_path, [tmp_path / "scratch.py"]) == ["scratch.py"]
+
+
+def test_paths_keep_the_form_they_were_given_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make(tmp_path, "src/app.py")
+    monkeypatch.chdir(tmp_path)
+    result, _ = discover(["src"], Config(root=tmp_path))
+    assert result == [Path("src/app.py")]
+    result, _ = discover(["."], Config(root=tmp_path))
+    assert result == [Path("src/app.py")]
+
+
+def test_result_is_sorted_and_deduplicated(tmp_path: Path) -> None:
+    make(tmp_path, "b.py", "a.py", "sub/c.py")
+    paths: list[str | Path] = [tmp_path / "sub", tmp_path, tmp_path / "a.py", tmp_path / "a.py"]
+    assert found(tmp_path, paths) == ["a.py", "b.py", "sub/c.py"]
+
+
+def test_missing_path_is_a_file_error(tmp_path: Path) -> None:
+    make(tmp_path, "app.py")
+    missing = str(tmp_path / "nope.py")
+    result, errors = discover([missing, tmp_path / "app.py"], Config(root=tmp_path))
+    assert result == [tmp_path / "app.py"]
+    assert errors == [FileError(missing, "No such file or directory")]
+
+
+def test_unreadable_directory_is_a_file_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make(tmp_path, "app.py", "locked/x.py")
+    real_scandir = os.scandir
+    locked = str(tmp_path / "locked")
+
+    def scandir(path: str) -> object:
+        if os.path.abspath(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(files.os, "scandir", scandir)
+    result, errors = discover([tmp_path], Config(root=tmp_path))
+    assert result == [tmp_path / "app.py"]
+    assert errors == [FileError(str(tmp_path / "locked"), "Permission denied")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_directory_symlink_loops_terminate(tmp_path: Path) -> None:
+    make(tmp_path, "pkg/app.py", "pkg/sub/mod.py")
+    os.symlink(tmp_path / "pkg", tmp_path / "pkg" / "sub" / "back")
+    os.symlink(tmp_path / "pkg" / "sub", tmp_path / "pkg" / "sub" / "self")
+    assert found(tmp_path) == ["pkg/app.py", "pkg/sub/mod.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_broken_symlinks_are_skipped_in_walks(tmp_path: Path) -> None:
+    make(tmp_path, "app.py")
+    os.symlink(tmp_path / "gone.py", tmp_path / "dangling.py")
+    assert found(tmp_path) == ["app.py"]
+
+
+# --------------------------------------------------------------------------- prefilter
+
+
+OPENAI_CALL = b"from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='gpt-4o')\n"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        OPENAI_CALL,
+        b"import anthropic\nanthropic.Anthropic().messages.stream(model='x')\n",
+        b"from anthropic import (\n    AsyncAnthropic,\n)\nawait c.messages.create(**kw)\n",
+        b"import litellm\nlitellm.completion(model='gpt-4o', messages=m)\n",
+        b"from litellm import acompletion\nawait acompletion(model='m')\n",
+        b"from google import genai\nclient.models.generate_content(model='gemini')\n",
+        b"import google.genai as genai\nchat.send_message('hi')\n",
+        b"from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model='gpt-4o')\n",
+        b"from langchain.chat_models import init_chat_model\nm = init_chat_model('openai:gpt-4o')\n",
+        b"from pydantic_ai import Agent\nagent = Agent('openai:gpt-4o')\n",
+        b"import instructor\nclient.chat.completions.create(response_model=User)\n",
+        b"def f():\n    import openai; openai.responses.parse(model='x')\n",
+        b"import os, openai as oa\noa.chat.completions.create()\n",
+    ],
+)
+def test_prefilter_accepts_sdk_calls(source: bytes) -> None:
+    assert may_contain_llm_call(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"import os\nos.makedirs('x')\nparser.parse(args)\n",  # call shape, no SDK
+        b"from openai import OpenAI\nclient = OpenAI()\n",  # SDK, no call
+        b"# we use openai\nrecord.create(name='x')\n",  # SDK named only in a comment
+        b"from myopenai import x\nx.create()\n",  # a name that only contains an SDK name
+        b"",
+    ],
+)
+def test_prefilter_rejects_files_without_sdk_import_and_call(source: bytes) -> None:
+    assert not may_contain_llm_call(source)
+
+
+def test_prefilter_accepts_clients_imported_from_project_modules() -> None:
+    source = b"from app.clients import client\n\nclient.messages.create(model='claude')\n"
+    assert not may_contain_llm_call(source)
+    assert may_contain_llm_call(source, extra_names=["app.clients"])
+    assert not may_contain_llm_call(source, extra_names=["app.other"])
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"from .clients import client\nclient.messages.create()\n",
+        b"from . import clients\nclients.client.messages.create()\n",
+        b"from app import clients\nclients.client.messages.create()\n",
+        b"import app.clients.sub\napp.clients.sub.client.messages.create()\n",
+        b"import app\napp.clients.client.messages.create()\n",
+    ],
+)
+def test_prefilter_matches_project_modules_in_every_import_form(source: bytes) -> None:
+    assert may_contain_llm_call(source, extra_names=["app.clients"])
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"from app.clients import client\nclient.messages.create()\n",
+        b"import app.clients\napp.clients.client.messages.create()\n",
+    ],
+)
+def test_prefilter_matches_a_module_by_its_last_component(source: bytes) -> None:
+    assert may_contain_llm_call(source, extra_names=["clients"])
+    assert not may_contain_llm_call(source, extra_names=["lients"])
+
+
+def test_prefilter_ignores_empty_extra_names() -> None:
+    assert not may_contain_llm_call(b"from . import helpers\nrecord.create()\n", extra_names=[""])
+
+
+def test_prefilter_accepts_configured_wrapper_calls() -> None:
+    names, calls = wrapper_prefilter_names([Wrapper("myapp.llm.ask")])
+    assert (names, calls) == ({"myapp.llm"}, {"ask"})
+    source = b"from myapp.llm import ask\n\nanswer = ask('hello', model='gpt-4o')\n"
+    assert not may_contain_llm_call(source)
+    assert may_contain_llm_call(source, names, calls)
+    assert may_contain_llm_call(b"from myapp import llm\nllm.ask('x')\n", names, calls)
+    assert not may_contain_llm_call(b"from myapp.llm import ask\ntask('x')\n", names, calls)
+
+
+def test_prefilter_is_fast_on_files_without_sdks() -> None:
+    chunk = (
+        b"import os\nfrom collections import defaultdict\n\n"
+        b"def handler(request, data):\n    result = defaultdict(list)\n"
+        b"    for item in data.items():\n        result[item].append(os.path.join('a', 'b'))\n"
+        b"    return parser.parse(result)  # parse the result\n\n"
+    )
+    data = chunk * (20_000_000 // len(chunk))
+    started = time.perf_counter()
+    assert not may_contain_llm_call(data)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"{len(data) / elapsed / 1e6:.0f} MB/s"
