@@ -43,7 +43,6 @@ import functools
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,10 +52,7 @@ import pathspec
 
 from promptlint.checks import all_rules
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+import tomllib
 
 #: What `exclude` holds unless configured: environments, build output and caches.
 DEFAULT_EXCLUDES: tuple[str, ...] = (

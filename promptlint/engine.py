@@ -26,7 +26,7 @@ from promptlint.analysis.project import Project, content_hash
 from promptlint.analysis.scope import build_module_info, module_name_for
 from promptlint.cache import ResultsCache
 from promptlint.checks import all_rules
-from promptlint.config import Config, config_fingerprint, is_rule_enabled
+from promptlint.config import Config, Wrapper, config_fingerprint, is_rule_enabled
 from promptlint.pricing import price_stake
 from promptlint.rule import Rule, RuleContext
 from promptlint.suppress import parse_suppressions
@@ -50,7 +50,9 @@ class LintResult:
 # ----------------------------------------------------------------------------- analysis
 
 
-def analyze_source(path: Path, data: bytes | str, project: Project) -> FileAnalysis | FileError:
+def analyze_source(
+    path: Path, data: bytes | str, project: Project, wrappers: tuple[Wrapper, ...] = ()
+) -> FileAnalysis | FileError:
     """Parse and analyse one file's contents; any failure becomes a FileError for that file."""
     try:
         module = cst.parse_module(data)
@@ -64,19 +66,22 @@ def analyze_source(path: Path, data: bytes | str, project: Project) -> FileAnaly
         return FileError(str(path), "too deeply nested to parse")
     try:
         info = build_module_info(path, module.code, module)
-        return analyze_module(info, project)
+        return analyze_module(info, project, wrappers)
     except RecursionError:
         return FileError(str(path), "too deeply nested to analyse")
     except Exception as error:  # noqa: BLE001 - one file's bug must not stop the run
         return FileError(str(path), f"internal error while analysing: {type(error).__name__}: {error}")
 
 
+# Each worker process keeps one Project, so a module imported by many files is parsed once.
 _worker_project: Project | None = None
+_worker_wrappers: tuple[Wrapper, ...] = ()
 
 
-def _init_worker(root: str) -> None:
-    global _worker_project
+def _init_worker(root: str, wrappers: tuple[Wrapper, ...]) -> None:
+    global _worker_project, _worker_wrappers
     _worker_project = Project(Path(root))
+    _worker_wrappers = wrappers
 
 
 def _analyze_in_worker(path: str) -> FileAnalysis | FileError:
@@ -85,15 +90,16 @@ def _analyze_in_worker(path: str) -> FileAnalysis | FileError:
         data = Path(path).read_bytes()
     except OSError as error:
         return FileError(path, f"cannot read: {error.strerror or error}")
-    return analyze_source(Path(path), data, _worker_project)
+    return analyze_source(Path(path), data, _worker_project, _worker_wrappers)
 
 
-def _analyze_all(paths: list[Path], root: Path, jobs: int) -> list[FileAnalysis | FileError]:
+def _analyze_all(paths: list[Path], config: Config, jobs: int) -> list[FileAnalysis | FileError]:
+    init_args = (str(config.root), config.wrappers)
     if jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
-        _init_worker(str(root))
+        _init_worker(*init_args)
         return [_analyze_in_worker(str(path)) for path in paths]
     chunk = max(1, len(paths) // (jobs * 8))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(str(root),)) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init_args) as pool:
         return list(pool.map(_analyze_in_worker, [str(p) for p in paths], chunksize=chunk))
 
 
@@ -151,7 +157,7 @@ def analyze_paths(
                 except OSError as error:
                     errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
                     continue
-            result = analyze_source(path, data, project)
+            result = analyze_source(path, data, project, config.wrappers)
             (errors if isinstance(result, FileError) else analyses).append(result)  # type: ignore[arg-type]
         return analyses, errors, len(discovered)
 
@@ -167,7 +173,7 @@ def analyze_paths(
             analyses.append(cached)
         else:
             pending.append((path, digest))
-    results = _analyze_all([p for p, _ in pending], config.root, jobs or os.cpu_count() or 1)
+    results = _analyze_all([p for p, _ in pending], config, jobs or os.cpu_count() or 1)
     for (path, digest), result in zip(pending, results):
         if isinstance(result, FileError):
             errors.append(result)

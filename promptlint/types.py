@@ -293,6 +293,7 @@ class LLMCall:
     stream: bool = False
     structured: bool = False
     system: PromptText | None = None
+    system_in_messages: bool = False  # True when `system` is read off the leading messages
     messages: tuple[Message, ...] = ()
     messages_resolved: bool = True
     tools: PromptText | None = None

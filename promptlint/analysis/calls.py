@@ -27,6 +27,8 @@ from promptlint.analysis.project import Project
 from promptlint.analysis.prompts import MAX_DEPTH, Resolver, _returns
 from promptlint.analysis.providers import REGISTRY, Registry
 from promptlint.analysis.providers.base import CallSite, SdkObject, call_arguments
+from promptlint.analysis.providers.wrapper import build_wrapper_call
+from promptlint.config import Wrapper
 from promptlint.analysis.scope import FunctionInfo, ModuleInfo, Scope, dotted_name
 from promptlint.types import CallContext, FileAnalysis, Handler, LLMCall, Loop
 
@@ -139,8 +141,16 @@ class _Frame:
 class CallFinder(cst.CSTVisitor):
     """The one walk over a module that finds calls and records their context."""
 
-    def __init__(self, module: ModuleInfo, project: Project, registry: Registry = REGISTRY) -> None:
+    def __init__(
+        self,
+        module: ModuleInfo,
+        project: Project,
+        registry: Registry = REGISTRY,
+        wrappers: tuple[Wrapper, ...] = (),
+    ) -> None:
         self.module = module
+        self.wrappers = {wrapper.function: wrapper for wrapper in wrappers}
+        self.wrapper_names = frozenset(name.rsplit(".", 1)[-1] for name in self.wrappers)
         self.project = project
         self.registry = registry
         self.resolver = Resolver(project)
@@ -187,6 +197,10 @@ class CallFinder(cst.CSTVisitor):
     def _match(self, node: cst.Call) -> LLMCall | None:
         func = node.func
         last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
+        if last in self.wrapper_names:
+            found = self._match_wrapper(node)
+            if found is not None:
+                return found
         if last not in self.registry.methods:
             return None
         scope = self._scope()
@@ -205,6 +219,15 @@ class CallFinder(cst.CSTVisitor):
         if api is None:
             return None
         return self._build(provider, api, obj, node, scope)
+
+    def _match_wrapper(self, node: cst.Call) -> LLMCall | None:
+        scope = self._scope()
+        qualified = self._callee_name(dotted_name(node.func) or "", scope)
+        wrapper = self.wrappers.get(qualified or "")
+        if wrapper is None:
+            return None
+        site = CallSite(node, scope, self.resolver, self.reader, f"wrapper.{wrapper.function}", None, self._context(node, scope))
+        return build_wrapper_call(site, wrapper)
 
     def _build(self, provider, api: str, obj: SdkObject | None, node: cst.Call, scope: Scope) -> LLMCall | None:
         site = CallSite(node, scope, self.resolver, self.reader, api, obj, self._context(node, scope))
@@ -424,10 +447,10 @@ def _names_in(node: cst.CSTNode) -> Iterable[str]:
     return found
 
 
-def analyze_module(module: ModuleInfo, project: Project) -> FileAnalysis:
+def analyze_module(module: ModuleInfo, project: Project, wrappers: tuple[Wrapper, ...] = ()) -> FileAnalysis:
     """All LLM calls and entry points of one parsed module."""
     project.start_file()
     project.add_module(module)
-    finder = CallFinder(module, project)
+    finder = CallFinder(module, project, wrappers=wrappers)
     module.module.visit(finder)
     return finder.analysis()
