@@ -11,7 +11,7 @@ import io
 import os
 import tokenize
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -34,6 +34,7 @@ class RunOptions:
     use_cache: bool = True
     unsafe_fixes: bool = False
     today: date | None = None
+    progress: Callable[[int, int], None] | None = None
 
 
 def _common_parent(paths: Sequence[Path]) -> Path:
@@ -84,6 +85,7 @@ def lint_paths(
         use_cache=options.use_cache and overrides is None,
         overrides=overrides,
         today=options.today,
+        progress=options.progress,
     )
 
 
@@ -252,7 +254,9 @@ def call_inventory(
     paths: Sequence[Path], config: Config, options: RunOptions = RunOptions()
 ) -> tuple[list[dict], list]:
     """One JSON-ready row per call site (the `promptlint calls` listing)."""
-    analyses, errors, _ = analyze_paths(paths, config, jobs=options.jobs, use_cache=options.use_cache)
+    analyses, errors, _ = analyze_paths(
+        paths, config, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress
+    )
     rows = [call_row(call) for analysis in link_entry_points(analyses) for call in analysis.calls]
     return rows, errors
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -32,6 +33,31 @@ def _color(stream) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return stream.isatty()
+
+
+class _Progress:
+    """A progress bar on stderr, shown only on a terminal and only once a run passes ~1 s."""
+
+    DELAY = 1.0
+    WIDTH = 30
+
+    def __init__(self) -> None:
+        self.start = time.monotonic()
+        self.enabled = sys.stderr.isatty()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < self.DELAY:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        sys.stderr.write(f"\r[{'=' * filled}{' ' * (self.WIDTH - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r" + " " * (self.WIDTH + 30) + "\r")
+            sys.stderr.flush()
 
 
 def _codes(values: tuple[str, ...]) -> tuple[str, ...]:
@@ -103,7 +129,8 @@ def check(
         stdin_text = _read_stdin()
         paths = (Path(stdin_filename),)
 
-    options = api.RunOptions(jobs=jobs, use_cache=not no_cache, unsafe_fixes=unsafe_fixes)
+    progress = _Progress()
+    options = api.RunOptions(jobs=jobs, use_cache=not no_cache, unsafe_fixes=unsafe_fixes, progress=progress)
     if diff or fix:
         outcome = api.fix_paths(paths, config, options, write=fix and not diff, stdin_text=stdin_text)
         if diff:
@@ -117,9 +144,12 @@ def check(
             click.echo(outcome.stdin_output, nl=False)
         result = outcome.result
         fixed_count = outcome.fixed_count
+        for dropped in outcome.dropped:
+            click.echo(f"warning: {dropped}", err=True)
     else:
         result = api.lint_paths(paths, config, options, stdin_text=stdin_text)
         fixed_count = 0
+    progress.close()
 
     if add_ignore:
         added = api.add_ignores(result)
@@ -162,7 +192,11 @@ def calls(paths: tuple[Path, ...], output_format: str, config_path: Path | None,
     except ConfigError as error:
         _fail(str(error))
         return
-    inventory, errors = api.call_inventory(paths, config, api.RunOptions(jobs=jobs, use_cache=not no_cache))
+    progress = _Progress()
+    inventory, errors = api.call_inventory(
+        paths, config, api.RunOptions(jobs=jobs, use_cache=not no_cache, progress=progress)
+    )
+    progress.close()
     if output_format == "json":
         click.echo(json.dumps(inventory, indent=2))
     else:

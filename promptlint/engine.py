@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -93,14 +93,28 @@ def _analyze_in_worker(path: str) -> FileAnalysis | FileError:
     return analyze_source(Path(path), data, _worker_project, _worker_wrappers)
 
 
-def _analyze_all(paths: list[Path], config: Config, jobs: int) -> list[FileAnalysis | FileError]:
+Progress = Callable[[int, int], None]  # (files done, files to do)
+
+
+def _analyze_all(
+    paths: list[Path], config: Config, jobs: int, progress: Progress | None = None
+) -> list[FileAnalysis | FileError]:
     init_args = (str(config.root), config.wrappers)
+    results: list[FileAnalysis | FileError] = []
     if jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
         _init_worker(*init_args)
-        return [_analyze_in_worker(str(path)) for path in paths]
-    chunk = max(1, len(paths) // (jobs * 8))
+        for path in paths:
+            results.append(_analyze_in_worker(str(path)))
+            if progress:
+                progress(len(results), len(paths))
+        return results
+    chunk = max(1, min(32, len(paths) // (jobs * 8)))
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init_args) as pool:
-        return list(pool.map(_analyze_in_worker, [str(p) for p in paths], chunksize=chunk))
+        for result in pool.map(_analyze_in_worker, [str(p) for p in paths], chunksize=chunk):
+            results.append(result)
+            if progress:
+                progress(len(results), len(paths))
+    return results
 
 
 def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, bytes]], list[FileError]]:
@@ -139,6 +153,7 @@ def analyze_paths(
     jobs: int | None = None,
     use_cache: bool = True,
     overrides: dict[Path, str] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[list[FileAnalysis], list[FileError], int]:
     """Analyse every candidate file under `paths`: (analyses, errors, files discovered)."""
     discovered, errors = files.discover(paths, config)
@@ -173,7 +188,7 @@ def analyze_paths(
             analyses.append(cached)
         else:
             pending.append((path, digest))
-    results = _analyze_all([p for p, _ in pending], config, jobs or os.cpu_count() or 1)
+    results = _analyze_all([p for p, _ in pending], config, jobs or os.cpu_count() or 1, progress)
     for (path, digest), result in zip(pending, results):
         if isinstance(result, FileError):
             errors.append(result)
@@ -297,8 +312,11 @@ def lint(
     use_cache: bool = True,
     overrides: dict[Path, str] | None = None,
     today: date | None = None,
+    progress: Progress | None = None,
 ) -> LintResult:
-    analyses, errors, count = analyze_paths(paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides)
+    analyses, errors, count = analyze_paths(
+        paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides, progress=progress
+    )
     analyses = link_entry_points(analyses)
     reader = SourceReader(overrides)
     diagnostics = run_rules(analyses, config, today=today, read_source=reader)
