@@ -34,7 +34,7 @@ def answer(question: str) -> str:
     )
     return response.choices[0].message.content or ""
 '''
-CLEAN = PLANTED.replace('"gpt-3.5-turbo"', '"gpt-5-mini"').replace("model=", "model=")
+CLEAN = PLANTED.replace('"gpt-3.5-turbo"', '"gpt-6-luna"')
 
 
 def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -153,10 +153,19 @@ class CallSite:
         found = self.argument(*names)
         return None if found is None else self.reader.messages(*found)
 
-    def model(self, *names: str) -> tuple[str | None, Argument | None]:
-        """The model id (None when dynamic) and the argument it is written in, if at this call."""
+    def model(self, *names: str, built_with: tuple[str, ...] = ()) -> tuple[str | None, Argument | None]:
+        """The model id (None when dynamic) and the argument it is written in, if at this call.
+
+        `names` are read at the call, else where the object was built; `built_with` names
+        only where it was built: a method call's own first positional is its input
+        (`agent.run_sync(prompt)`, `llm.invoke(text)`), the constructor's is the model
+        (`Agent("openai:gpt-5.5")`, `init_chat_model("openai:gpt-5.5")`).
+        """
         names = names or ("model",)
         found = self.argument(*names)
+        if found is None and self.obj is not None:
+            found = next((self.obj.settings[n] for n in built_with if n in self.obj.settings), None)
+            names = (*names, *built_with)
         if found is None:
             return None, None
         node, scope = found
@@ -168,7 +177,9 @@ class CallSite:
         argument = None
         if scope.module is self.module and node in self.module.positions:
             # Written in this file: at the call, or where the client or model was built.
-            name = next((n for n in names if self.argument(n) == found), names[0])
+            name = next(
+                (n for n in names if found in (self.argument(n), self.obj and self.obj.settings.get(n))), names[0]
+            )
             argument = self.make_argument(name, node)
         return model, argument
 

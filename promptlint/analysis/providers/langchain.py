@@ -68,8 +68,8 @@ class LangChainProvider(Provider):
         assert site.obj is not None
         class_name = site.obj.qualname.rsplit(".", 1)[-1]
         method = site.api.rsplit(".", 1)[-1]
-        model, model_argument = site.model("model", "model_name", "#0")
-        if model is None and not site.has("model", "model_name", "#0"):
+        model, model_argument = site.model("model", "model_name", built_with=("#0",))
+        if model is None and not site.has("model", "model_name") and "#0" not in site.obj.settings:
             model = DEFAULT_MODELS.get(class_name)
         vendor = CLASSES.get(class_name)
         explicit = site.literal("model_provider")

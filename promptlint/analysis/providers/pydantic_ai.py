@@ -27,7 +27,7 @@ class PydanticAIProvider(Provider):
 
     def build(self, site: CallSite) -> LLMCall | None:
         method = site.api.rsplit(".", 1)[-1]
-        model, model_argument = site.model("model", "#0")
+        model, model_argument = site.model("model", built_with=("#0",))
         system: PromptText | None = None
         for name in ("system_prompt", "instructions"):
             prompt = self._system_part(site, name)
