@@ -76,10 +76,10 @@ class MessageReader:
 
     def messages(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Messages:
         result = Messages([], True)
-        self._collect(node, scope, result, depth, before_line=None)
+        self._collect(node, scope, result, depth)
         return result
 
-    def _collect(self, node: cst.BaseExpression, scope: Scope, out: Messages, depth: int, before_line: int | None) -> None:
+    def _collect(self, node: cst.BaseExpression, scope: Scope, out: Messages, depth: int) -> None:
         if depth > 12 or len(out.messages) > MAX_MESSAGES:
             out.resolved = False
             return
@@ -87,11 +87,8 @@ class MessageReader:
             line = scope.module.line(node) if node in scope.module.positions else None
             found = scope.bindings_of(node.value, line)
             if found is not None and found[0] == "local":
-                bindings = [b for b in found[1]]
-                if scope.function is not None:
-                    all_bindings = scope.function.bindings.get(node.value, [])
-                    bindings = [b for b in all_bindings if line is None or b.line <= line] or all_bindings
                 # The list as last (re)assigned, then whatever was appended to it afterwards.
+                bindings = found[1]
                 start = max((i for i, b in enumerate(bindings) if b.kind == "assign"), default=None)
                 if start is None:
                     out.resolved = False
@@ -102,7 +99,7 @@ class MessageReader:
                     elif binding.kind == "append":
                         self._message(binding.value, scope, out)
                     elif binding.kind in ("assign", "extend"):
-                        self._collect(binding.value, scope, out, depth + 1, binding.line)
+                        self._collect(binding.value, scope, out, depth + 1)
                     else:
                         out.resolved = False
                 return
@@ -111,18 +108,18 @@ class MessageReader:
             if followed is None or followed.kind != "value" or followed.node is None:
                 out.resolved = False
                 return
-            self._collect(followed.node, followed.scope, out, depth + 1, None)
+            self._collect(followed.node, followed.scope, out, depth + 1)
             return
         if isinstance(node, (cst.List, cst.Tuple)):
             for element in node.elements:
                 if isinstance(element, cst.StarredElement):
-                    self._collect(element.value, scope, out, depth + 1, before_line)
+                    self._collect(element.value, scope, out, depth + 1)
                 else:
                     self._message(element.value, scope, out)
             return
         if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            self._collect(node.left, scope, out, depth + 1, before_line)
-            self._collect(node.right, scope, out, depth + 1, before_line)
+            self._collect(node.left, scope, out, depth + 1)
+            self._collect(node.right, scope, out, depth + 1)
             return
         out.resolved = False
 
