@@ -129,6 +129,9 @@ def check(
         stdin_text = _read_stdin()
         paths = (Path(stdin_filename),)
 
+    # Like ruff: with --stdin-filename, --fix writes the fixed source to stdout, so the
+    # report goes to stderr.
+    report_to_stderr = stdin_text is not None and fix and not diff
     progress = _Progress()
     options = api.RunOptions(jobs=jobs, use_cache=not no_cache, unsafe_fixes=unsafe_fixes, progress=progress)
     if diff or fix:
@@ -139,8 +142,7 @@ def check(
             if outcome.result.errors:
                 sys.exit(EXIT_ERROR)
             sys.exit(EXIT_FINDINGS if outcome.changed_files else EXIT_CLEAN)
-        if stdin_text is not None:
-            # Like ruff: with --stdin-filename, --fix writes the fixed source to stdout.
+        if report_to_stderr:
             click.echo(outcome.stdin_output, nl=False)
         result = outcome.result
         fixed_count = outcome.fixed_count
@@ -158,18 +160,20 @@ def check(
         sys.exit(EXIT_ERROR if result.errors else EXIT_CLEAN)
 
     if statistics:
-        click.echo(api.statistics_table(result, unsafe_fixes=unsafe_fixes), nl=False)
+        click.echo(api.statistics_table(result, unsafe_fixes=unsafe_fixes), nl=False, err=report_to_stderr)
     else:
+        color = _color(sys.stderr if report_to_stderr else sys.stdout)
         text = api.render(
             output_format,
             result,
-            color=_color(sys.stdout),
+            color=color,
             fixed_count=fixed_count,
             unsafe_fixes=unsafe_fixes,
             quiet=quiet,
             calls_per_month=config.calls_per_month,
         )
-        click.echo(text, nl=not text.endswith("\n") and bool(text))
+        # `color` passed on: click would otherwise strip the styles FORCE_COLOR asked for.
+        click.echo(text, nl=not text.endswith("\n") and bool(text), err=report_to_stderr, color=color)
     _echo_errors(result.errors)
     if result.errors:
         sys.exit(EXIT_ERROR)

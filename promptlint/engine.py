@@ -35,7 +35,12 @@ from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler
 
 # Below this many files, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 16
-ENTRY_SIGNALS = re.compile(rb"@\w[\w.]*\.(?:get|post|put|patch|delete|route|api_route|websocket|task|command)\(|^\s*@(?:shared_task|task|flow|on_message)|__main__|streamlit|gradio|views", re.M)
+ENTRY_SIGNALS = re.compile(
+    rb"@\w[\w.]*\.(?:get|post|put|patch|delete|route|api_route|websocket|task|command)\(|^\s*@(?:shared_task|task|flow|on_message)|__main__|streamlit|gradio|views"
+    # a web, chat-UI or job framework imported: its routes, views and callbacks are entry points
+    rb"|^\s*(?:from|import)\s+(?:fastapi|starlette|flask|quart|sanic|litestar|django|rest_framework|ninja|chainlit|celery|dramatiq|rq|click|typer)\b",
+    re.M,
+)
 
 
 @dataclass
@@ -117,13 +122,20 @@ def _analyze_all(
     return results
 
 
+def _stems(paths: Iterable[Path]) -> set[str]:
+    """The last component of each file's module name (what an import of it ends with)."""
+    return {module_name_for(path)[0].rsplit(".", 1)[-1] for path in paths} - {"", "__init__"}
+
+
 def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, bytes]], list[FileError]]:
-    """Files worth parsing: they may hold an LLM call, or import a module that does and
-    define an entry point (so handlers in one module reach calls in another)."""
+    """Files worth parsing: they may hold an LLM call, or import (directly or through other
+    such files) a module that does or that builds a client, and call something or define an
+    entry point (so clients and handlers in one module reach calls in another)."""
     errors: list[FileError] = []
     wrapper_modules, wrapper_calls = files.wrapper_prefilter_names(config.wrappers)
     selected: list[tuple[Path, bytes]] = []
     rest: list[tuple[Path, bytes]] = []
+    sdk_modules: list[Path] = []  # selected files, and files that import an SDK without calling it
     for path in paths:
         try:
             data = path.read_bytes()
@@ -132,17 +144,32 @@ def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, byt
             continue
         if files.may_contain_llm_call(data, wrapper_modules, wrapper_calls):
             selected.append((path, data))
+            sdk_modules.append(path)
         else:
             rest.append((path, data))
-    stems = sorted({module_name_for(path)[0].rsplit(".", 1)[-1] for path, _ in selected} - {"", "__init__"})
-    if stems and rest:
+            if files.imports_llm_sdk(data, wrapper_modules):
+                sdk_modules.append(path)  # may build a client that other modules call
+    # Files importing those modules are parsed too when they call something or define an
+    # entry point; and in turn the files importing *them* (a handler in web.py calling
+    # llm.py calling clients.py), until no new module is reached.
+    known: set[str] = set()
+    new_stems = _stems(sdk_modules)
+    while new_stems and rest:
+        known |= new_stems
         pattern = re.compile(
-            rb"^\s*(?:from|import)\s+[\w.]*\b(?:" + b"|".join(re.escape(s.encode()) for s in stems) + rb")\b",
+            rb"^\s*(?:from|import)\s+[\w.]*\b(?:" + b"|".join(re.escape(s.encode()) for s in sorted(new_stems)) + rb")\b",
             re.M,
         )
+        reached: list[Path] = []
+        remaining: list[tuple[Path, bytes]] = []
         for path, data in rest:
-            if pattern.search(data) and (ENTRY_SIGNALS.search(data) or files.may_contain_llm_call(data, stems)):
+            if pattern.search(data) and (ENTRY_SIGNALS.search(data) or files.may_contain_llm_call(data, sorted(new_stems))):
                 selected.append((path, data))
+                reached.append(path)
+            else:
+                remaining.append((path, data))
+        rest = remaining
+        new_stems = _stems(reached) - known
     return selected, errors
 
 
@@ -156,8 +183,11 @@ def analyze_paths(
     progress: Progress | None = None,
 ) -> tuple[list[FileAnalysis], list[FileError], int]:
     """Analyse every candidate file under `paths`: (analyses, errors, files discovered)."""
-    discovered, errors = files.discover(paths, config)
     overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
+    # A path whose text is given (`--stdin-filename` naming a file not saved yet) need not exist.
+    unsaved = [Path(p) for p in paths if Path(p).resolve() in overrides and not os.path.lexists(p)]
+    discovered, errors = files.discover([p for p in paths if Path(p) not in unsaved], config)
+    discovered = sorted({*discovered, *unsaved})
     if overrides:
         project = Project(config.root, overrides)
         analyses: list[FileAnalysis] = []
@@ -280,21 +310,23 @@ def run_rules(
         )
         for rule in rules
     }
-    found: dict[tuple, Diagnostic] = {}
+    # Each finding with the lines whose directive silences it: its own first and last
+    # line, and the first line of every call it lies in.
+    found: dict[tuple, tuple[Diagnostic, set[int]]] = {}
     for analysis in analyses:
         for rule in rules:
             for diagnostic in rule.check(analysis, contexts[rule.code]):
                 key = (diagnostic.code, diagnostic.filename, diagnostic.span, diagnostic.message)
-                found.setdefault(key, diagnostic)
+                _, rows = found.setdefault(key, (diagnostic, {diagnostic.span.start.row, diagnostic.span.end.row}))
+                rows.update(_enclosing_call_rows(analysis, diagnostic))
     diagnostics = []
     suppressions: dict[str, object] = {}
-    for diagnostic in found.values():
+    for diagnostic, lines in found.values():
         if not is_rule_enabled(config, diagnostic.code, diagnostic.filename):
             continue
         if diagnostic.filename not in suppressions:
             suppressions[diagnostic.filename] = parse_suppressions(read_source(diagnostic.filename))
         suppression = suppressions[diagnostic.filename]
-        lines = {diagnostic.span.start.row, diagnostic.span.end.row}
         if suppression.file_ignored or suppression.is_suppressed(diagnostic.code, lines):  # type: ignore[attr-defined]
             continue
         if diagnostic.stake is not None:
@@ -302,6 +334,21 @@ def run_rules(
         diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.filename, d.span.start, d.code))
     return diagnostics
+
+
+def _enclosing_call_rows(analysis: FileAnalysis, diagnostic: Diagnostic) -> set[int]:
+    """The first line of each call of `analysis` whose span holds the finding's span.
+
+    A `# promptlint: ignore[...]` on a call's first line covers every finding inside the
+    call, whichever argument (`model=`, a message) the finding points at.
+    """
+    return {
+        call.span.start.row
+        for call in analysis.calls
+        if call.filename == diagnostic.filename
+        and call.span.start <= diagnostic.span.start
+        and diagnostic.span.end <= call.span.end
+    }
 
 
 def lint(

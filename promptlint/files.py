@@ -217,13 +217,23 @@ def may_contain_llm_call(data: bytes, extra_names: Iterable[str] = (), extra_cal
     constructor, or a call of one of `extra_calls` (configured wrapper function names).
     Imports are read from bytes, not parsed: one inside a string counts too.
     """
-    from_import, plain_import = _import_patterns(frozenset(filter(None, extra_names)))
-    if from_import.search(data) is None and plain_import.search(data) is None:
+    if not imports_llm_sdk(data, extra_names):
         return False
     if _CALL.search(data) is not None:
         return True
     calls = _call_pattern(frozenset(filter(None, extra_calls)))
     return calls is not None and calls.search(data) is not None
+
+
+def imports_llm_sdk(data: bytes, extra_names: Iterable[str] = ()) -> bool:
+    """Whether a file's bytes import a supported SDK (or one of `extra_names`).
+
+    A module that only builds a client (`client = OpenAI()`) has no call shape, yet the
+    modules importing that client make calls through it: the engine uses this to find
+    such client modules, whose importers must be parsed.
+    """
+    from_import, plain_import = _import_patterns(frozenset(filter(None, extra_names)))
+    return from_import.search(data) is not None or plain_import.search(data) is not None
 
 
 @functools.lru_cache(maxsize=64)

@@ -7,13 +7,14 @@ what turns them into assertions, for `tests/test_rules.py`.
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import textwrap
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from promptlint.config import Config
+from promptlint.config import Config, load_config
 from promptlint.engine import lint
 from promptlint.fixes import fix_file
 from promptlint.rule import Example, Invalid, Rule
@@ -41,6 +42,12 @@ def run_example(rule: type[Rule], example: Example) -> ExampleRun:
         main.parent.mkdir(parents=True, exist_ok=True)
         main.write_text(example.dedented, encoding="utf-8")
         config = Config(root=root, select=(rule.code,), rule_options={rule.name: dict(example.options)})
+        if "pyproject.toml" in example.files:
+            # An example may configure the project (`[tool.promptlint.models]` ...); the
+            # rule under test and the example's options still win.
+            loaded = load_config(root / "pyproject.toml")
+            options = {**loaded.rule_options, rule.name: {**loaded.rule_options.get(rule.name, {}), **example.options}}
+            config = dataclasses.replace(loaded, select=(rule.code,), rule_options=options)
         paths = [root]
         result = lint(paths, config, use_cache=False, today=EXAMPLE_DATE)
         assert not result.errors, result.errors

@@ -304,6 +304,11 @@ class LLMCall:
     insert_at: Position | None = None  # where a new keyword argument goes (after the last one)
     needs_comma: bool = True  # whether an inserted argument must start with ", "
     context: CallContext = field(default_factory=CallContext)
+    tools_cache_marked: bool = False  # a cache marker on one of the tool definitions
+    # The system prompt's content blocks when it is written as a list (Anthropic
+    # `system=[{"type": "text", ...}]`), one Message per block with its own marker, so the
+    # place of a breakpoint inside the system prompt is known; () for a plain string.
+    system_blocks: tuple[Message, ...] = ()
 
     def argument(self, name: str) -> Argument | None:
         for argument in self.arguments:

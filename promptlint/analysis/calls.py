@@ -12,7 +12,7 @@ links across files.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -21,6 +21,8 @@ from promptlint.analysis.entrypoints import (
     gradio_callbacks,
     is_main_guard,
     is_streamlit_app,
+    registered_routes,
+    rq_jobs,
 )
 from promptlint.analysis.messages import MessageReader
 from promptlint.analysis.project import Project
@@ -29,7 +31,7 @@ from promptlint.analysis.providers import REGISTRY, Registry
 from promptlint.analysis.providers.base import CallSite, SdkObject, call_arguments
 from promptlint.analysis.providers.wrapper import build_wrapper_call
 from promptlint.config import Wrapper
-from promptlint.analysis.scope import FunctionInfo, ModuleInfo, Scope, dotted_name
+from promptlint.analysis.scope import FunctionInfo, ModuleInfo, Scope, dotted_name, module_name_for
 from promptlint.types import CallContext, FileAnalysis, Handler, LLMCall, Loop
 
 LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
@@ -161,6 +163,7 @@ class CallFinder(cst.CSTVisitor):
         self.handlers: dict[str, Handler] = {}
         self.calls_from: dict[str, set[str]] = {}
         self.gradio: set[str] = set()
+        self.routes: list[tuple[str, Handler]] = []  # registered by calls (routes, RQ jobs), names as written
         self.main_function = f"{module.name}.<main>" if module.name else "<main>"
         self.module_function = f"{module.name}.<module>" if module.name else "<module>"
 
@@ -189,6 +192,8 @@ class CallFinder(cst.CSTVisitor):
         self._record_call_edge(node)
         for name in gradio_callbacks(node, self.module):
             self.gradio.add(name)
+        self.routes.extend(registered_routes(node, self.module))
+        self.routes.extend((name, Handler("rq job", name, None, False)) for name in rq_jobs(node, self.module))
         call = self._match(node)
         if call is not None:
             self.calls.append(call)
@@ -270,19 +275,68 @@ class CallFinder(cst.CSTVisitor):
                 return None
             local = f"{cls.name}.{rest}"
             return f"{self.module.name}.{local}" if self.module.name else local
+        instance_of = self._instance_class(head, scope) if rest else None
+        if instance_of is not None:
+            return f"{instance_of}.{rest}"
+        if head in self.module.imports:
+            return self._canonical(self.module.qualify(dotted))
         return self.module.qualify(dotted)
+
+    def _instance_class(self, name: str, scope: Scope) -> str | None:
+        """`agent = ResearchAgent()` then `agent.plan(...)`: the project class `agent`
+        holds, so the call edge reaches the method `ResearchAgent.plan`."""
+        found = scope.bindings_of(name, None)
+        if found is None or found[0] not in ("local", "module") or not found[1]:
+            return None
+        value = found[1][-1].value
+        dotted = dotted_name(value.func) if isinstance(value, cst.Call) else None
+        if dotted is None:
+            return None
+        if dotted in self.module.classes:
+            return f"{self.module.name}.{dotted}" if self.module.name else dotted
+        if dotted.partition(".")[0] in self.module.imports:
+            qualified = self.module.qualify(dotted)
+            target = self.project.resolve_import(qualified, self.module)
+            if target is not None and target[1] in target[0].classes:
+                return self._canonical(qualified)
+        return None
+
+    def _canonical(self, qualified: str) -> str:
+        """An imported project function under the name its own module gives it, so call
+        edges meet function names across files: `app.llm.answer` imported from a folder
+        without `__init__.py` is `llm.answer` in llm.py."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self.project.find_module(".".join(parts[:cut]), self.module)
+            if path is not None:
+                name = module_name_for(path)[0]
+                rest = ".".join(parts[cut:])
+                return f"{name}.{rest}" if name else rest
+        return qualified
+
+    def _function_named(self, dotted: str) -> str | None:
+        """The qualified name of a function referenced as a callback (local or imported)."""
+        info = self.module.functions.get(dotted)
+        if info is not None:
+            return info.qualname
+        if dotted.partition(".")[0] in self.module.imports:
+            return self._canonical(self.module.qualify(dotted))
+        return None
 
     def _context(self, node: cst.Call, scope: Scope) -> CallContext:
         functions = self._function_parents()
         function = scope.function
-        innermost_function = functions[-1] if functions else None
         parent = self.parents[-2] if len(self.parents) >= 2 else None
         loops: list[Loop] = []
         statement, block, index = self._statement()
         reads = self._reads(node, scope)
-        for position, ancestor in enumerate(self.parents):
-            if innermost_function is not None and position <= self.parents.index(innermost_function):
-                continue
+        # A loop outside the innermost function or lambda does not repeat the call: the
+        # function (a `pool.submit(lambda: ...)` callback, a helper) runs when called.
+        boundary = max(
+            (i for i, p in enumerate(self.parents) if isinstance(p, (cst.FunctionDef, cst.Lambda))),
+            default=-1,
+        )
+        for ancestor in self.parents[boundary + 1 :]:
             if isinstance(ancestor, LOOP_NODES):
                 loops.append(self._loop(ancestor, node, scope, reads))
         background = None
@@ -313,14 +367,15 @@ class CallFinder(cst.CSTVisitor):
         return None, None, None
 
     def _assigned_to(self, statement: cst.CSTNode | None, call: cst.Call) -> tuple[str, ...]:
+        """Names bound to the call's result, or to a value computed from it
+        (`text = (await client.create(...)).choices[0].message.content`): whatever reads
+        them depends on the call."""
         if not isinstance(statement, cst.SimpleStatementLine):
             return ()
         names: list[str] = []
         for small in statement.body:
             value = getattr(small, "value", None)
-            if isinstance(value, cst.Await):
-                value = value.expression
-            if value is not call:
+            if value is None or not any(p is value for p in self.parents):
                 continue
             targets = []
             if isinstance(small, cst.Assign):
@@ -375,9 +430,13 @@ class CallFinder(cst.CSTVisitor):
         )
 
     def _carries_state(self, loop: cst.For | cst.While, call: cst.Call, scope: Scope, reads: set[str]) -> bool:
-        """Whether the call reads something an earlier iteration produced."""
+        """Whether the call reads something an earlier iteration produced, or whether an
+        iteration runs at all depends on the last one: a while loop, or a loop that can
+        leave early (`break`, `return`: retries, fallbacks, find-first)."""
         if isinstance(loop, cst.While):
             return True  # a while loop's next step usually depends on the last one
+        if _exits_early(loop):
+            return True
         if scope.function is None:
             return False
         start = self.module.line(loop)
@@ -413,9 +472,13 @@ class CallFinder(cst.CSTVisitor):
     def analysis(self) -> FileAnalysis:
         handlers = dict(self.handlers)
         for name in self.gradio:
-            info = self.module.functions.get(name)
-            if info is not None:
-                handlers[info.qualname] = Handler("gradio", info.qualname, None, True)
+            function = self._function_named(name)
+            if function is not None:
+                handlers[function] = Handler("gradio", function, None, True)
+        for name, handler in self.routes:
+            function = self._function_named(name)
+            if function is not None:
+                handlers[function] = replace(handler, function=function)
         if is_streamlit_app(self.module):
             handlers[self.module_function] = Handler("streamlit", self.module_function, None, True)
         return FileAnalysis(
@@ -425,6 +488,48 @@ class CallFinder(cst.CSTVisitor):
             calls_from=tuple(sorted((k, tuple(sorted(v))) for k, v in self.calls_from.items())),
             dependencies=self.project.dependencies(),
         )
+
+
+def _exits_early(loop: cst.For) -> bool:
+    """Whether the loop's body can leave it: a `break` of this loop (not of a nested one)
+    or a `return` (nested functions, lambdas and classes are not part of the body)."""
+    found = False
+
+    class Visitor(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.depth = 0  # nested loops: their `break` leaves only them
+
+        def visit_Break(self, node: cst.Break) -> None:
+            nonlocal found
+            found = found or self.depth == 0
+
+        def visit_Return(self, node: cst.Return) -> None:
+            nonlocal found
+            found = True
+
+        def visit_For(self, node: cst.For) -> None:
+            self.depth += 1
+
+        def leave_For(self, original_node: cst.For) -> None:
+            self.depth -= 1
+
+        def visit_While(self, node: cst.While) -> None:
+            self.depth += 1
+
+        def leave_While(self, original_node: cst.While) -> None:
+            self.depth -= 1
+
+        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
+            return False
+
+        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
+            return False
+
+        def visit_Lambda(self, node: cst.Lambda) -> bool:
+            return False
+
+    loop.body.visit(Visitor())
+    return found
 
 
 def _names_in(node: cst.CSTNode) -> Iterable[str]:

@@ -38,6 +38,12 @@ BACKGROUND_DECORATORS = {
     "group": "CLI command",
     "cron": "scheduled job",
 }
+# `command`/`group` decorators count as CLI commands only with a CLI framework imported:
+# Slack Bolt's `@app.command("/ask")` and discord.py's `@bot.command()` answer a user.
+CLI_DECORATORS = frozenset({"command", "group"})
+CLI_FRAMEWORKS = ("click", "typer", "cyclopts", "rich_click", "asyncclick")
+# RQ queues a plain function: `queue.enqueue(fn, ...)`; the positional index of `fn` per method.
+RQ_ENQUEUE_METHODS = {"enqueue": 0, "enqueue_call": 0, "enqueue_at": 1, "enqueue_in": 1}
 
 
 def _framework(module: ModuleInfo) -> str:
@@ -55,7 +61,7 @@ def _route(decorator: cst.Call, method: str, module: ModuleInfo) -> str | None:
         if argument.keyword is None and isinstance(argument.value, cst.SimpleString) and path is None:
             value = argument.value.evaluated_value
             path = value if isinstance(value, str) else None
-        elif argument.keyword is not None and argument.keyword.value in ("path", "rule") and isinstance(argument.value, cst.SimpleString):
+        elif argument.keyword is not None and argument.keyword.value in ("path", "rule", "route") and isinstance(argument.value, cst.SimpleString):
             value = argument.value.evaluated_value
             path = value if isinstance(value, str) else None
         elif argument.keyword is not None and argument.keyword.value in ("methods", "http_method"):
@@ -88,7 +94,7 @@ def function_entry(function: FunctionInfo, module: ModuleInfo) -> Handler | None
             route = _route(call, last, module) if call is not None else None
             if route is not None or last == "api_view":
                 return Handler(_framework(module), function.qualname, route, True)
-        if last in BACKGROUND_DECORATORS:
+        if last in BACKGROUND_DECORATORS and (last not in CLI_DECORATORS or _imports_any(module, CLI_FRAMEWORKS)):
             return Handler(BACKGROUND_DECORATORS[last], function.qualname, None, False)
     if function.class_name is not None and function.node.name.value in VIEW_METHODS:
         cls = module.classes.get(function.class_name)
@@ -125,6 +131,65 @@ def gradio_callbacks(call: cst.Call, module: ModuleInfo) -> list[str]:
                 if isinstance(argument.value, cst.Name):
                     names.append(argument.value.value)
     return names
+
+
+def rq_jobs(call: cst.Call, module: ModuleInfo) -> list[str]:
+    """Dotted names (as written) of the functions an RQ `queue.enqueue(fn, ...)` call queues
+    as jobs, for the caller to qualify."""
+    if not isinstance(call.func, cst.Attribute) or not _imports_any(module, ("rq",)):
+        return []
+    index = RQ_ENQUEUE_METHODS.get(call.func.attr.value)
+    if index is None:
+        return []
+    positionals = [a.value for a in call.args if a.keyword is None and not a.star]
+    keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    target = keywords.get("func", positionals[index] if len(positionals) > index else None)
+    dotted = dotted_name(target) if target is not None else None
+    return [dotted] if dotted else []
+
+
+def _imports_any(module: ModuleInfo, packages: tuple[str, ...]) -> bool:
+    return any(v.split(".", 1)[0] in packages for v in module.imports.values())
+
+
+# Routes registered by a call rather than a decorator: the callable's qualified name (a
+# route class) or method name (an app's method) -> the callback's keyword and position.
+ROUTE_CLASSES = {
+    "starlette.routing.Route": ("endpoint", 1),
+    "starlette.routing.WebSocketRoute": ("endpoint", 1),
+}
+ROUTE_METHODS = {
+    "add_route": ("route", 1),  # Starlette
+    "add_websocket_route": ("route", 1),  # Starlette
+    "add_api_route": ("endpoint", 1),  # FastAPI
+    "add_api_websocket_route": ("endpoint", 1),  # FastAPI
+    "add_url_rule": ("view_func", 2),  # Flask
+}
+
+
+def registered_routes(call: cst.Call, module: ModuleInfo) -> list[tuple[str, Handler]]:
+    """Handlers a call registers as routes, as (callback's dotted name as written, handler
+    with that name as its function, for the caller to qualify):
+    Starlette `Route("/", homepage)`, FastAPI `app.add_api_route(...)`, Flask
+    `app.add_url_rule(...)`. App methods count only in a module importing a web framework."""
+    dotted = dotted_name(call.func) or ""
+    qualified = module.qualify(dotted)
+    last = dotted.rsplit(".", 1)[-1]
+    if qualified in ROUTE_CLASSES:
+        keyword, position = ROUTE_CLASSES[qualified]
+    elif isinstance(call.func, cst.Attribute) and last in ROUTE_METHODS and _framework(module) != "web":
+        keyword, position = ROUTE_METHODS[last]
+    else:
+        return []
+    positionals = [argument.value for argument in call.args if argument.keyword is None and not argument.star]
+    callback = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == keyword), None)
+    if callback is None and len(positionals) > position:
+        callback = positionals[position]
+    name = dotted_name(callback) if callback is not None else None
+    if name is None:
+        return []
+    route = _route(call, "websocket" if "websocket" in last.lower() else last, module)
+    return [(name, Handler(_framework(module), name, route, True))]
 
 
 def is_streamlit_app(module: ModuleInfo) -> bool:

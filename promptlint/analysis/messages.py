@@ -68,6 +68,31 @@ class MessageReader:
     def system(self, node: cst.BaseExpression, scope: Scope) -> tuple[PromptText, bool]:
         return self.content(node, scope)
 
+    def blocks(self, node: cst.BaseExpression, scope: Scope, role: str | None) -> tuple[Message, ...]:
+        """Content written as a list of blocks, one `Message` per block with its own cache
+        marker (the blocks' texts joined are what `content` returns); () for anything else.
+
+        A breakpoint caches the prefix through the block it sits on, so caching checks need
+        to know which block carries it, not only that one does.
+        """
+        node, scope = self.resolver.follow_value(node, scope)
+        if not isinstance(node, (cst.List, cst.Tuple)):
+            return ()
+        blocks: list[Message] = []
+        for element in node.elements:
+            if isinstance(element, cst.StarredElement):
+                return ()
+            block, block_scope = self.resolver.follow_value(element.value, scope)
+            span = block_scope.module.span(block) if block in block_scope.module.positions else None
+            if isinstance(block, cst.Dict):
+                fields = dict_fields(block)
+                text_node = fields.get("text", fields.get("content"))
+                text = PromptText() if text_node is None else self.resolver.resolve(text_node, block_scope)
+                blocks.append(Message(role, text, span, any(key in fields for key in CACHE_KEYS)))
+            else:
+                blocks.append(Message(role, self.resolver.resolve(block, block_scope), span))
+        return tuple(blocks)
+
     def _unknown(self, node: cst.CSTNode, scope: Scope) -> PromptText:
         span = scope.module.span(node) if node in scope.module.positions else None
         return PromptText((Segment(SegmentKind.UNKNOWN, scope.module.code(node), str(scope.module.path), span),))
@@ -98,7 +123,7 @@ class MessageReader:
                         out.resolved = False
                     elif binding.kind == "append":
                         self._message(binding.value, scope, out)
-                    elif binding.kind in ("assign", "extend"):
+                    elif binding.kind in ("assign", "extend", "augassign"):  # `messages += [...]`
                         self._collect(binding.value, scope, out, depth + 1)
                     else:
                         out.resolved = False

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from promptlint.analysis.providers.common import SYSTEM_ROLES
 from promptlint.types import LLMCall, PromptText, Segment
 
 
@@ -24,13 +25,35 @@ class PrefixPart:
 def prefix_parts(call: LLMCall) -> list[PrefixPart]:
     parts: list[PrefixPart] = []
     if call.tools is not None:
-        parts.append(PrefixPart("tools", call.tools))
+        parts.append(PrefixPart("tools", call.tools, call.tools_cache_marked))
     if call.system is not None and not call.system_in_messages:
-        parts.append(PrefixPart("system", call.system))
+        if call.system_blocks:  # a block list: each block its own part, with its own marker
+            for block in call.system_blocks:
+                parts.append(PrefixPart("system", block.content or PromptText(), block.cache_marked))
+        else:
+            parts.append(PrefixPart("system", call.system))
     for index, message in enumerate(call.messages):
         if message.content is not None:
             parts.append(PrefixPart(f"messages[{index}]", message.content, message.cache_marked, message.role))
     return parts
+
+
+def ordered_parts(call: LLMCall) -> list[PrefixPart]:
+    """`prefix_parts` as far as their order is certain.
+
+    When the message list could not be followed to the end, the messages analysis did see
+    may have gaps between them (an unresolved `*history`), so only the leading system
+    messages are kept: what comes after them is not known.
+    """
+    parts = prefix_parts(call)
+    if call.messages_resolved:
+        return parts
+    kept: list[PrefixPart] = []
+    for part in parts:
+        if part.where.startswith("messages[") and part.role not in SYSTEM_ROLES:
+            break
+        kept.append(part)
+    return kept
 
 
 def static_prefix(call: LLMCall) -> tuple[str, Segment | None]:

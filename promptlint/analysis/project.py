@@ -10,6 +10,7 @@ analysed, so a cached result is invalidated when any of them changes.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import libcst as cst
@@ -28,6 +29,7 @@ class Project:
 
     def __init__(self, root: Path, overrides: dict[Path, str] | None = None) -> None:
         self.root = root.resolve()
+        self.lexical_root = _as_written(root)
         # In-memory contents that replace files on disk (a fix being re-checked, stdin).
         self.overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
         self._modules: dict[Path, ModuleInfo | None] = {}
@@ -50,7 +52,7 @@ class Project:
         roots: list[Path] = []
         if importer is not None and importer.name:
             depth = importer.name.count(".") + (1 if importer.path.stem != "__init__" else 0)
-            top = importer.path.resolve()
+            top = _as_written(importer.path)
             for _ in range(depth):
                 top = top.parent
             roots.append(top)
@@ -70,7 +72,7 @@ class Project:
         for root in self.search_roots(importer):
             for candidate in (root / relative.with_suffix(".py"), root / relative / "__init__.py"):
                 if candidate.is_file() and self._inside_project(candidate):
-                    found = candidate.resolve()
+                    found = _as_written(candidate)
                     break
             if found:
                 break
@@ -78,7 +80,12 @@ class Project:
         return found
 
     def module(self, path: Path) -> ModuleInfo | None:
-        """The parsed module at `path`, or None when it cannot be read or parsed."""
+        """The parsed module at `path`, or None when it cannot be read or parsed.
+
+        Modules are kept by their real path (parsed once however they are reached) but
+        carry the path they were found at, so `__file__` stays inside a symlinked tree.
+        """
+        written = _as_written(path)
         path = path.resolve()
         if path not in self._modules:
             try:
@@ -86,7 +93,7 @@ class Project:
                     self.overrides[path].encode("utf-8") if path in self.overrides else path.read_bytes()
                 )
                 module = cst.parse_module(data)
-                self._modules[path] = build_module_info(path, module.code, module)
+                self._modules[path] = build_module_info(written, module.code, module)
             except (OSError, cst.ParserSyntaxError, UnicodeDecodeError, RecursionError):
                 self._modules[path] = None
             else:
@@ -124,7 +131,7 @@ class Project:
         """Text of a prompt file inside the project, or None (outside, missing, binary, huge)."""
         try:
             resolved = path.resolve()
-            if not self._inside_project(resolved) or not resolved.is_file():
+            if not self._inside_project(path) or not resolved.is_file():
                 return None
             data = resolved.read_bytes()
         except OSError:
@@ -139,8 +146,16 @@ class Project:
         return text
 
     def _inside_project(self, path: Path) -> bool:
-        try:
-            path.resolve().relative_to(self.root)
-        except ValueError:
-            return False
-        return True
+        """Whether `path` is in the project, as written (a directory symlinked into the
+        tree is part of it, as discovery walks it) or once symlinks are resolved."""
+        written = _as_written(path)
+        return any(
+            candidate.is_relative_to(root)
+            for candidate in (written, path.resolve())
+            for root in (self.root, self.lexical_root)
+        )
+
+
+def _as_written(path: Path) -> Path:
+    """An absolute, normalized path with symlinks kept (`resolve()` would follow them)."""
+    return Path(os.path.normpath(path.absolute()))

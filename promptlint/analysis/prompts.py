@@ -50,6 +50,21 @@ TIME_CALLS = frozenset(
     }
 )
 RANDOM_PREFIXES = ("uuid.uuid", "random.", "secrets.", "os.urandom", "numpy.random.")
+# Request and user data reached through a module rather than a parameter (a parameter is
+# external already): the names and everything under them (`flask.request.json`).
+EXTERNAL_NAMES = ("flask.request", "quart.request", "sys.argv", "sys.stdin", "streamlit.session_state")
+EXTERNAL_CALLS = frozenset(
+    {
+        "input",
+        "builtins.input",
+        "click.prompt",
+        "typer.prompt",
+        "rich.prompt.Prompt.ask",
+        "streamlit.text_input",
+        "streamlit.text_area",
+        "streamlit.chat_input",
+    }
+)
 _KIND_PRIORITY = {
     SegmentKind.TIME: 4,
     SegmentKind.RANDOM: 3,
@@ -66,8 +81,9 @@ class Followed:
 
     node: cst.BaseExpression | None
     scope: Scope
-    kind: str  # "value", "param", "loop", "import"
+    kind: str  # "value", "param", "loop", "with", "import", "function", "augassign"
     qualified: str | None = None  # for imports of non-project names
+    previous: Followed | None = None  # for "augassign" (`x += node`): what `x` held before
 
 
 class Resolver:
@@ -105,7 +121,24 @@ class Resolver:
                 return Followed(None, scope, "import", qualified)
             module, attr = target
             return self._follow_in_module(module, attr, qualified)
+        return self._from_bindings(name, bindings, scope)
+
+    def _from_bindings(self, name: str, bindings: list[Binding], scope: Scope) -> Followed:
+        """The last binding, and for `name += value` also what the name held before it."""
         binding = bindings[-1]
+        statement = binding.statement
+        if (
+            binding.kind == "augassign"
+            and isinstance(statement, cst.AugAssign)
+            and isinstance(statement.operator, cst.AddAssign)
+        ):
+            previous = None
+            if len(bindings) > 1:
+                previous = self._from_bindings(name, bindings[:-1], scope)
+            elif scope.function is not None and name in scope.function.params:
+                previous = Followed(None, scope, "param")
+            if previous is not None:
+                return Followed(binding.value, scope, "augassign", previous=previous)
         return self._from_binding(binding, scope)
 
     def _from_binding(self, binding: Binding, scope: Scope) -> Followed:
@@ -238,11 +271,15 @@ class Resolver:
         )
         return self._static(value, node, scope, literal)
 
+    def _number(self, node: cst.Integer | cst.Float, scope: Scope, depth: int) -> PromptText:
+        """A number literal where text is expected (`f"{3}"`, a default `n=3` formatted in)."""
+        return self._static(str(node.evaluated_value), node, scope)
+
     def _concatenated(self, node: cst.ConcatenatedString, scope: Scope, depth: int) -> PromptText:
         return self.resolve(node.left, scope, depth + 1) + self.resolve(node.right, scope, depth + 1)
 
     def _formatted(self, node: cst.FormattedString, scope: Scope, depth: int) -> PromptText:
-        prefix = node.start.lower().replace("f", "")
+        prefix = node.start.lower().replace("f", "").rstrip("'\"")  # `start` ends with the quote
         quote = node.end
         result = PromptText()
         for part in node.parts:
@@ -297,7 +334,8 @@ class Resolver:
         position = 0
         index = 0
         for match in _PERCENT_SPEC.finditer(template):
-            result += self._static(template[position : match.start()], node, scope)
+            if match.start() > position:
+                result += self._static(template[position : match.start()], node, scope)
             position = match.end()
             if match.group("type") == "%":
                 result += self._static("%", node, scope)
@@ -309,7 +347,8 @@ class Resolver:
             if key is None:
                 index += 1
             result += self._argument_text(argument, right_scope, depth, plain=match.group("type") in "sr")
-        result += self._static(template[position:], node, scope)
+        if position < len(template):
+            result += self._static(template[position:], node, scope)
         return result
 
     def _argument_text(self, argument: cst.BaseExpression | None, scope: Scope, depth: int, *, plain: bool) -> PromptText:
@@ -400,6 +439,14 @@ class Resolver:
         followed = self.follow(node, scope, depth)
         if followed is None:
             return None
+        return self._resolve_followed(node, followed, scope, depth)
+
+    def _resolve_followed(self, node: cst.Name | cst.Attribute, followed: Followed, scope: Scope, depth: int) -> PromptText | None:
+        if followed.kind == "augassign" and followed.previous is not None and followed.node is not None:
+            before = self._resolve_followed(node, followed.previous, scope, depth + 1)
+            if before is None:
+                before = self._dynamic(node, scope, SegmentKind.UNKNOWN)
+            return before + self.resolve(followed.node, followed.scope, depth + 1)
         if followed.kind == "param":
             return self._dynamic(node, scope, SegmentKind.EXTERNAL)
         if followed.kind == "value" and followed.node is not None:
@@ -551,6 +598,8 @@ class Resolver:
             qualified = self.qualified_name(node.func, scope) or ""
             if qualified in TIME_CALLS:
                 found.append(SegmentKind.TIME)
+            elif qualified in EXTERNAL_CALLS:
+                found.append(SegmentKind.EXTERNAL)
             elif qualified.startswith(RANDOM_PREFIXES):
                 found.append(SegmentKind.RANDOM)
             elif not any(k is SegmentKind.TIME for k in found):
@@ -562,14 +611,21 @@ class Resolver:
                             self._classify_into(ret.value, Scope(module_scope.module, function), depth + 1, found, seen)
         elif isinstance(node, cst.Name):
             followed = self._follow_name(node.value, scope, scope.module.line(node) if node in scope.module.positions else None)
+            while followed is not None and followed.kind == "augassign":
+                if followed.node is not None:
+                    self._classify_into(followed.node, followed.scope, depth + 1, found, seen)
+                followed = followed.previous
             if followed is not None:
-                if followed.kind == "param":
+                if followed.kind == "param" or _is_external_name(followed):
                     found.append(SegmentKind.EXTERNAL)
                 elif followed.node is not None and followed.kind in ("value", "loop", "with"):
                     self._classify_into(followed.node, followed.scope, depth + 1, found, seen)
             return
         elif isinstance(node, cst.Attribute):
             followed = self.follow(node, scope)
+            if followed is not None and _is_external_name(followed):
+                found.append(SegmentKind.EXTERNAL)
+                return
             if followed is not None and followed.node is not None and followed.kind == "value":
                 self._classify_into(followed.node, followed.scope, depth + 1, found, seen)
                 return
@@ -585,8 +641,16 @@ _RESOLVERS: dict[type, Callable[..., PromptText | None]] = {
     cst.BinaryOperation: Resolver._binary,
     cst.Call: Resolver._call,
     cst.Name: Resolver._name,
+    cst.Integer: Resolver._number,
+    cst.Float: Resolver._number,
     cst.Attribute: Resolver._name,
 }
+
+
+def _is_external_name(followed: Followed) -> bool:
+    """An import of request or user data (`from flask import request`, `sys.argv`)."""
+    name = followed.qualified or ""
+    return followed.kind == "import" and any(name == p or name.startswith(p + ".") for p in EXTERNAL_NAMES)
 
 
 def _strongest(kinds) -> SegmentKind:

@@ -160,6 +160,7 @@ class _Collector(cst.CSTVisitor):
         name = f"{prefix}{node.name.value}"
         info = ClassInfo(node, name, [dotted_name(b.value) or "" for b in node.bases])
         self.info.classes.setdefault(name, info)
+        self._shadow_import(node.name.value)
         self.stack.append(info)
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
@@ -185,10 +186,17 @@ class _Collector(cst.CSTVisitor):
                 info.params[star.name.value] = star
         self.info.functions.setdefault(local_name, info)
         self.info.function_of[node] = info
+        self._shadow_import(node.name.value)
         self.stack.append(info)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         self.stack.pop()
+
+    def _shadow_import(self, name: str) -> None:
+        """A module-level `def`/`class` rebinds a name imported above it (`from openai
+        import OpenAI` then `class OpenAI:`): the import no longer names it."""
+        if not self.stack:
+            self.info.imports.pop(name, None)
 
     def _prefix(self) -> str:
         if not self.stack:

@@ -52,9 +52,10 @@ class AnthropicProvider(Provider):
             return site.llm_call(provider=self.sdk, model_provider="anthropic", messages_resolved=False)
         model, model_argument = site.model()
         system_found = site.argument("system")
-        system, system_marked = (None, False)
+        system, system_marked, system_blocks = (None, False, ())
         if system_found is not None:
             system, system_marked = site.reader.system(*system_found)
+            system_blocks = site.reader.blocks(*system_found, role="system")
         found = site.messages("messages")
         messages, resolved = (found.messages, found.resolved) if found is not None else ([], False)
         tools = site.argument("tools")
@@ -81,4 +82,6 @@ class AnthropicProvider(Provider):
             max_tokens=max_tokens(site, "max_tokens"),
             cache_control=top_level is not None and site.literal("cache_control", default="x") is not None,
             cache_marked=system_marked or tools_marked or any(m.cache_marked for m in messages),
+            tools_cache_marked=tools_marked,
+            system_blocks=system_blocks,
         )

@@ -44,6 +44,7 @@ class LiteLLMProvider(Provider):
             messages=tuple(messages),
             messages_resolved=resolved,
             tools=tools_text,
+            tools_cache_marked=tools_marked,
             max_tokens=max_tokens(site, "max_completion_tokens", "max_tokens"),
             cache_marked=tools_marked
             or site.has("cache_control_injection_points")

@@ -131,6 +131,7 @@ class OpenAIProvider(Provider):
             messages=tuple(messages),
             messages_resolved=resolved,
             tools=tools_text,
+            tools_cache_marked=tools_marked,
             cache_marked=tools_marked or any(m.cache_marked for m in messages),
             **fields,
         )

@@ -1,0 +1,1 @@
+"""Ledgerline support desk: the chat assistant, ticket triage and nightly ticket jobs."""

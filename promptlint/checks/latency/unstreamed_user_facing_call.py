@@ -1,0 +1,415 @@
+# SPDX-License-Identifier: MIT
+"""PRM301 unstreamed-user-facing-call: a person waits for a whole completion to be generated."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from promptlint.data import load_yaml
+from promptlint.rule import Invalid, Rule, RuleContext, Valid
+from promptlint.types import (
+    Applicability,
+    Basis,
+    Diagnostic,
+    Fix,
+    Handler,
+    LLMCall,
+    Position,
+    Span,
+    Stake,
+)
+
+# Calls that send many requests at once: there is no single answer to stream.
+BATCH_API_SUFFIXES = ("batches.create", "batch_completion", ".batch", ".abatch")
+
+
+@dataclass(frozen=True)
+class Options:
+    """`short_output_tokens`: calls capped at this many output tokens or fewer are not flagged."""
+
+    short_output_tokens: int = 64
+
+    def __post_init__(self) -> None:
+        if self.short_output_tokens < 0:
+            raise ValueError("short-output-tokens must not be negative")
+
+
+def _streaming_forms() -> dict[str, Any]:
+    return load_yaml("lexicons/streaming_forms.yaml")
+
+
+def form_key(call: LLMCall) -> str:
+    """The key of the call's streaming form in `rules/lexicons/streaming_forms.yaml`."""
+    method = call.api.rsplit(".", 1)[-1]
+    if call.provider in ("langchain", "litellm"):
+        return f"{call.provider}.{method}"
+    return call.api.replace(".beta.", ".")
+
+
+def _offset(lines: list[str], position: Position) -> int:
+    return sum(len(line) for line in lines[: position.row - 1]) + position.column - 1
+
+
+def callee_prefix(call: LLMCall, source: str) -> str | None:
+    """The receiver the call's method is looked up on, as written, with its trailing dot
+    (`client.chat.completions.`; `""` for a bare function), or None when the source at the
+    call's span is not the call (a stale read)."""
+    lines = source.splitlines(keepends=True)
+    if len(lines) < call.span.end.row:
+        return None
+    end = call.arguments[0].span.start if call.arguments else call.span.end
+    head = "".join(lines)[_offset(lines, call.span.start) : _offset(lines, end)]
+    paren = head.rfind("(")  # the call's own parenthesis: the arguments start after it
+    if paren <= 0:
+        return None
+    callee = "".join(head[:paren].split())
+    receiver, dot, _ = callee.rpartition(".")
+    return f"{receiver}{dot}"
+
+
+def _handler_place(call: LLMCall, handler: Handler) -> str:
+    """`user-facing handler `chat` (POST /api/chat)`, naming the helper when the call is
+    in a function the handler calls."""
+    name = handler.function.rsplit(".", 1)[-1]
+    where = f"({handler.route})" if handler.route else f"({handler.framework})"
+    place = (
+        f"the user-facing {handler.framework} app" if name.startswith("<") else f"user-facing handler `{name}` {where}"
+    )
+    function = call.context.function
+    if function is not None and function != handler.function and not function.rsplit(".", 1)[-1].startswith("<"):
+        return f"`{function.rsplit('.', 1)[-1]}`, called from {place}"
+    return place
+
+
+class UnstreamedUserFacingCall(Rule):
+    """
+    ## What it does
+    Flags a non-streaming LLM call whose answer a person is waiting for: a call inside a
+    web route or view (FastAPI, Starlette, Flask, Django, Litestar, ...; decorated
+    functions, Django view functions in `views.py`, class-based view methods, routes
+    registered with `Route(...)`/`add_url_rule(...)`), a Gradio, Streamlit or Chainlit
+    callback, or a function such a handler calls, in the same module or imported directly
+    from another. The finding points at the call.
+
+    Not flagged: structured output (`.parse`, `response_format`, forced `tool_choice`,
+    instructor `response_model`, LangChain `with_structured_output`, pydantic-ai
+    `output_type`), whose partial output is of no use to a reader; short answers (max
+    tokens at most `short-output-tokens`); calls in scripts, CLI commands and queued jobs;
+    batch calls; and calls that already stream.
+
+    ## Why is this bad?
+    A non-streamed call returns nothing until the model has generated its whole answer,
+    so the user stares at a spinner for the full generation time (often many seconds)
+    instead of seeing the first words within about a second. Streaming does not change
+    the tokens or the price; it changes the time to the first visible token. The finding
+    is a latency finding: its stake carries no input tokens, and the output tokens the
+    user waits for (the call's max tokens, when written) as `output_tokens`.
+
+    ## Example
+    ```python
+    @app.post("/api/chat")
+    def chat(question: str):
+        response = client.chat.completions.create(
+            model="gpt-4o", messages=[{"role": "user", "content": question}]
+        )
+        return response.choices[0].message.content
+    ```
+
+    Use instead:
+    ```python
+    @app.post("/api/chat")
+    def chat(question: str):
+        def chunks():
+            stream = client.chat.completions.create(
+                model="gpt-4o", messages=[{"role": "user", "content": question}], stream=True
+            )
+            for chunk in stream:
+                yield chunk.choices[0].delta.content or ""
+        return StreamingResponse(chunks(), media_type="text/event-stream")
+    ```
+
+    ## Fix safety
+    Display-only: streaming changes the return type of the call and how the handler
+    sends its response. The suggestion shows the SDK's streaming form (`stream=True`,
+    `messages.stream(...)`, `generate_content_stream(...)`, `.stream()`,
+    `run_stream(...)`) and how the framework sends chunks on.
+
+    ## Options
+    - `short-output-tokens` (default `64`): a call whose max output tokens is at most this
+      is a short answer (a label, a yes/no, a title) and is not worth streaming.
+    """
+
+    code = "PRM301"
+    name = "unstreamed-user-facing-call"
+    Options = Options
+    fix_applicability = Applicability.DISPLAY_ONLY
+
+    examples = (
+        Valid(
+            # Structured output: nothing to show until it parses.
+            """
+            from fastapi import FastAPI
+            from openai import OpenAI
+            from pydantic import BaseModel
+
+            app = FastAPI()
+            client = OpenAI()
+
+            class Ticket(BaseModel):
+                title: str
+
+            @app.post("/tickets")
+            def triage(text: str):
+                parsed = client.chat.completions.parse(
+                    model="gpt-4o", messages=[{"role": "user", "content": text}], response_format=Ticket
+                )
+                return client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": text}],
+                    response_format={"type": "json_object"},
+                )
+            """
+        ),
+        Valid(
+            # A five-token answer is not worth streaming.
+            """
+            from flask import Flask, request
+            import anthropic
+
+            app = Flask(__name__)
+            client = anthropic.Anthropic()
+
+            @app.route("/moderate", methods=["POST"])
+            def moderate():
+                return client.messages.create(
+                    model="claude-haiku-4-5", max_tokens=5,
+                    messages=[{"role": "user", "content": request.json["text"]}],
+                ).content[0].text
+            """
+        ),
+        Valid(
+            # Nobody waits on a Celery task or a script.
+            """
+            from celery import shared_task
+            import litellm
+
+            @shared_task
+            def summarize(text):
+                return litellm.completion(model="gpt-4o", messages=[{"role": "user", "content": text}])
+
+            if __name__ == "__main__":
+                print(litellm.completion(model="gpt-4o", messages=[{"role": "user", "content": "hello"}]))
+            """
+        ),
+        Valid(
+            # Already streaming.
+            """
+            from fastapi import FastAPI
+            from fastapi.responses import StreamingResponse
+            import anthropic
+            from openai import AsyncOpenAI
+
+            app = FastAPI()
+            client = AsyncOpenAI()
+            claude = anthropic.Anthropic()
+
+            @app.post("/chat")
+            async def chat(question: str):
+                stream = await client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": question}], stream=True
+                )
+                async def chunks():
+                    async for chunk in stream:
+                        yield chunk.choices[0].delta.content or ""
+                return StreamingResponse(chunks())
+
+            @app.post("/claude")
+            def ask_claude(question: str):
+                with claude.messages.stream(
+                    model="claude-sonnet-4-5", max_tokens=1024, messages=[{"role": "user", "content": question}]
+                ) as stream:
+                    return "".join(stream.text_stream)
+            """
+        ),
+        Valid(
+            # A library function no handler calls.
+            """
+            from google import genai
+
+            client = genai.Client()
+
+            def describe(text):
+                return client.models.generate_content(model="gemini-2.5-flash", contents=text).text
+            """
+        ),
+        Invalid(
+            """
+            from fastapi import FastAPI
+            from openai import OpenAI
+
+            app = FastAPI()
+            client = OpenAI()
+
+            @app.post("/api/chat")
+            def chat(question: str):
+                response = client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": question}]
+                )
+                return response.choices[0].message.content
+            """,
+            message="non-streamed completion in user-facing handler `chat` (POST /api/chat)",
+            tokens=0,
+        ),
+        Invalid(
+            # Flask route calling a helper in the same module; Anthropic async.
+            """
+            from flask import Flask, request
+            import anthropic
+
+            app = Flask(__name__)
+            client = anthropic.AsyncAnthropic()
+
+            async def draft(text):
+                message = await client.messages.create(
+                    model="claude-sonnet-4-5", max_tokens=2048, messages=[{"role": "user", "content": text}]
+                )
+                return message.content[0].text
+
+            @app.route("/draft", methods=["POST"])
+            async def draft_view():
+                return await draft(request.json["text"])
+            """,
+            message="`draft`, called from user-facing handler `draft_view` (POST /draft)",
+            tokens=0,
+        ),
+        Invalid(
+            # Django function view, and the helper it imports from another module.
+            """
+            from django.http import JsonResponse
+            from polls.llm import answer
+
+            def ask(request):
+                return JsonResponse({"answer": answer(request.GET["q"])})
+            """,
+            filename="polls/views.py",
+            files={
+                "polls/__init__.py": "",
+                "polls/llm.py": """
+                import litellm
+
+                def answer(question):
+                    response = litellm.completion(
+                        model="anthropic/claude-sonnet-4-5", messages=[{"role": "user", "content": question}]
+                    )
+                    return response.choices[0].message.content
+                """,
+            },
+            message="`answer`, called from user-facing handler `ask` (django)",
+        ),
+        Invalid(
+            # Gradio chat callback with the Google GenAI SDK.
+            """
+            import gradio as gr
+            from google import genai
+
+            client = genai.Client()
+
+            def respond(message, history):
+                return client.models.generate_content(model="gemini-2.5-flash", contents=message).text
+
+            gr.ChatInterface(respond).launch()
+            """,
+            message="user-facing handler `respond` (gradio)",
+        ),
+        Invalid(
+            # Streamlit script with LangChain.
+            """
+            import streamlit as st
+            from langchain_openai import ChatOpenAI
+
+            llm = ChatOpenAI(model="gpt-4o", max_tokens=800)
+            if prompt := st.chat_input("Ask"):
+                st.write(llm.invoke(prompt).content)
+            """,
+            message="the user-facing streamlit app",
+        ),
+        Invalid(
+            # Chainlit callback with pydantic-ai; the handler lives in a folder without
+            # __init__.py and imports the agent's module directly.
+            """
+            import chainlit as cl
+            from app.agents import reply
+
+            @cl.on_message
+            async def on_message(message: cl.Message):
+                await cl.Message(content=await reply(message.content)).send()
+            """,
+            filename="app/ui.py",
+            files={
+                "app/agents.py": """
+                from pydantic_ai import Agent
+
+                agent = Agent("openai:gpt-4o", instructions="Be brief.")
+
+                async def reply(text):
+                    result = await agent.run(text)
+                    return result.output
+                """
+            },
+            message="`reply`, called from user-facing handler `on_message` (chainlit)",
+        ),
+        Invalid(
+            # Starlette route registered with Route(...).
+            """
+            from starlette.applications import Starlette
+            from starlette.responses import JSONResponse
+            from starlette.routing import Route
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            async def homepage(request):
+                response = client.responses.create(model="gpt-4o", input=request.query_params["q"])
+                return JSONResponse({"text": response.output_text})
+
+            app = Starlette(routes=[Route("/ask", homepage, methods=["POST"])])
+            """,
+            message="user-facing handler `homepage` (POST /ask)",
+        ),
+    )
+
+    def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
+        handler = call.context.handler
+        if handler is None or not handler.user_facing or call.context.background is not None:
+            return
+        if call.stream or call.structured or call.api.endswith(BATCH_API_SUFFIXES):
+            return
+        options: Options = ctx.options
+        if call.max_tokens is not None and call.max_tokens <= options.short_output_tokens:
+            return
+        limit = f" (up to {call.max_tokens:,} tokens)" if call.max_tokens is not None else ""
+        message = (
+            f"non-streamed completion in {_handler_place(call, handler)}: "
+            f"the user sees nothing until the whole answer{limit} has been generated"
+        )
+        yield self.report(
+            call.filename,
+            call.span,
+            message,
+            fix=self._fix(call, handler, ctx),
+            stake=Stake(tokens=0, exact=True, model=call.model, basis=Basis.LATENCY, output_tokens=call.max_tokens or 0),
+        )
+
+    def _fix(self, call: LLMCall, handler: Handler, ctx: RuleContext) -> Fix | None:
+        forms = _streaming_forms()
+        form = forms["forms"].get(form_key(call))
+        prefix = callee_prefix(call, ctx.read_source(call.filename))
+        if form is None or prefix is None:
+            return None
+        template = form.get("async", form["sync"]) if call.context.awaited else form["sync"]
+        suggestion = template.replace("{prefix}", prefix).rstrip("\n")
+        delivery = forms["delivery"].get(handler.framework)
+        if delivery is not None:
+            suggestion += f"\n# send the text on as it arrives:\n# {delivery}"
+        return Fix(form["title"], Applicability.DISPLAY_ONLY, suggestion=suggestion)
