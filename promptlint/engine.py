@@ -10,8 +10,10 @@ never serves a stale finding.
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -35,12 +37,28 @@ from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler
 
 # Below this many files, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 16
-ENTRY_SIGNALS = re.compile(
-    rb"@\w[\w.]*\.(?:get|post|put|patch|delete|route|api_route|websocket|task|command)\(|^\s*@(?:shared_task|task|flow|on_message)|__main__|streamlit|gradio|views"
-    # a web, chat-UI or job framework imported: its routes, views and callbacks are entry points
-    rb"|^\s*(?:from|import)\s+(?:fastapi|starlette|flask|quart|sanic|litestar|django|rest_framework|ninja|chainlit|celery|dramatiq|rq|click|typer)\b",
+# Bytes that show an entry point: a route or job decorator, an import of a web, chat-UI
+# or job framework (its routes, views and callbacks are entry points), or a `__main__`
+# block. Separate line-anchored patterns with `[ \t]*`: one alternation of them all
+# defeats the regex engine's literal scanning and runs several times slower.
+_ENTRY_DECORATOR = re.compile(
+    rb"^[ \t]*@[\w.]*(?:get|post|put|patch|delete|route|api_route|websocket|task|shared_task|command|flow|on_message)\b",
     re.M,
 )
+_FRAMEWORK_IMPORT = re.compile(
+    rb"^[ \t]*(?:from|import)[ \t]+(?:fastapi|starlette|flask|quart|sanic|litestar|django|rest_framework|ninja"
+    rb"|chainlit|celery|dramatiq|rq|click|typer|streamlit|gradio)\b",
+    re.M,
+)
+
+
+def _is_entry_file(path: Path, data: bytes) -> bool:
+    return (
+        path.stem == "views"
+        or b"__main__" in data
+        or (b"@" in data and _ENTRY_DECORATOR.search(data) is not None)
+        or _FRAMEWORK_IMPORT.search(data) is not None
+    )
 
 
 @dataclass
@@ -122,55 +140,111 @@ def _analyze_all(
     return results
 
 
-def _stems(paths: Iterable[Path]) -> set[str]:
-    """The last component of each file's module name (what an import of it ends with)."""
-    return {module_name_for(path)[0].rsplit(".", 1)[-1] for path in paths} - {"", "__init__"}
-
-
 def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, bytes]], list[FileError]]:
-    """Files worth parsing: they may hold an LLM call, or import (directly or through other
-    such files) a module that does or that builds a client, and call something or define an
-    entry point (so clients and handlers in one module reach calls in another)."""
+    """Files worth parsing, chosen from their bytes without parsing anything.
+
+    1. Files that import an SDK (or a configured wrapper's module) and spell a call.
+    2. Files that spell a call or define an entry point and import a project module that
+       imports an SDK (a client built in clients.py, called in bot.py) — also when that
+       module was not among the paths given (pre-commit passes only changed files).
+    3. Files that define an entry point and import a file already chosen (a handler in
+       web.py calling a helper in llm.py), until nothing new is reached.
+    """
     errors: list[FileError] = []
     wrapper_modules, wrapper_calls = files.wrapper_prefilter_names(config.wrappers)
-    selected: list[tuple[Path, bytes]] = []
+    selected: dict[Path, bytes] = {}
+    client_modules: set[str] = set()  # modules that import an SDK
     rest: list[tuple[Path, bytes]] = []
-    sdk_modules: list[Path] = []  # selected files, and files that import an SDK without calling it
     for path in paths:
         try:
             data = path.read_bytes()
         except OSError as error:
             errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
             continue
-        if files.may_contain_llm_call(data, wrapper_modules, wrapper_calls):
-            selected.append((path, data))
-            sdk_modules.append(path)
+        if files.imports_llm_sdk(data, wrapper_modules):
+            client_modules.add(module_name_for(path)[0])
+            if files.has_call_shape(data) or files.calls_wrapper(data, wrapper_calls):
+                selected[path] = data
         else:
             rest.append((path, data))
-            if files.imports_llm_sdk(data, wrapper_modules):
-                sdk_modules.append(path)  # may build a client that other modules call
-    # Files importing those modules are parsed too when they call something or define an
-    # entry point; and in turn the files importing *them* (a handler in web.py calling
-    # llm.py calling clients.py), until no new module is reached.
-    known: set[str] = set()
-    new_stems = _stems(sdk_modules)
-    while new_stems and rest:
-        known |= new_stems
-        pattern = re.compile(
-            rb"^\s*(?:from|import)\s+[\w.]*\b(?:" + b"|".join(re.escape(s.encode()) for s in sorted(new_stems)) + rb")\b",
-            re.M,
-        )
-        reached: list[Path] = []
-        remaining: list[tuple[Path, bytes]] = []
-        for path, data in rest:
-            if pattern.search(data) and (ENTRY_SIGNALS.search(data) or files.may_contain_llm_call(data, sorted(new_stems))):
-                selected.append((path, data))
-                reached.append(path)
+    if not rest:
+        return list(selected.items()), errors
+    locate = _ProjectModules(config.root, client_modules)
+    chosen_modules = {module_name_for(path)[0] for path in selected}
+    # The costlier call-shape and entry-point searches run only on files whose imports
+    # (compared as sets) reach a module of interest.
+    pending = []
+    for path, data in rest:
+        module, package = module_name_for(path)
+        imported = files.imported_modules(data, package)
+        # `from app.agents import x` where app/ has no __init__.py: the module calls itself `agents`.
+        imported |= {name.split(".", i)[i] for name in imported for i in range(1, name.count(".") + 1)}
+        pending.append((path, data, module, imported))
+    first_round = True
+    while pending:
+        remaining = []
+        reached: set[str] = set()
+        for path, data, module, imported in pending:
+            via_client = first_round and locate.any_client(imported, path) and files.has_call_shape(data)
+            via_entry = bool(imported & chosen_modules) and _is_entry_file(path, data)
+            if via_client or via_entry:
+                selected[path] = data
+                reached.add(module)
             else:
-                remaining.append((path, data))
-        rest = remaining
-        new_stems = _stems(reached) - known
-    return selected, errors
+                remaining.append((path, data, module, imported))
+        first_round = False
+        new = reached - chosen_modules
+        if not new:
+            break
+        chosen_modules |= new
+        pending = remaining
+    return list(selected.items()), errors
+
+
+class _ProjectModules:
+    """Answers "does this import name a project module that imports an SDK?", reading a
+    module from disk when it was not among the paths given."""
+
+    def __init__(self, root: Path, client_modules: set[str]) -> None:
+        self.bases = [os.path.abspath(root), os.path.join(os.path.abspath(root), "src")]
+        self.known = set(client_modules)
+        self.checked: dict[tuple[str, str], bool] = {}
+        self._entries: dict[str, set[str]] = {}
+
+    def any_client(self, imported: set[str], importer: Path) -> bool:
+        if imported & self.known:
+            return True
+        module = module_name_for(importer)[0]
+        top = os.path.dirname(os.path.abspath(importer))
+        for _ in range(module.count(".")):
+            top = os.path.dirname(top)
+        return any(self._on_disk(name, base) for name in imported for base in dict.fromkeys((top, *self.bases)))
+
+    def _names_in(self, base: str) -> set[str]:
+        """Top-level module names a directory offers (`pkg`, `mod` for mod.py)."""
+        if base not in self._entries:
+            try:
+                self._entries[base] = {entry.rsplit(".py", 1)[0] for entry in os.listdir(base)}
+            except OSError:
+                self._entries[base] = set()
+        return self._entries[base]
+
+    def _on_disk(self, name: str, base: str) -> bool:
+        if name.split(".", 1)[0] not in self._names_in(base):
+            return False
+        key = (base, name)
+        if key not in self.checked:
+            stem = os.path.join(base, *name.split("."))
+            found = False
+            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+                try:
+                    with open(candidate, "rb") as handle:
+                        found = files.imports_llm_sdk(handle.read())
+                    break
+                except OSError:
+                    continue
+            self.checked[key] = found
+        return self.checked[key]
 
 
 def analyze_paths(
@@ -214,7 +288,9 @@ def analyze_paths(
     for path, data in candidates:
         digest = content_hash(data)
         cached = cache.get(path, digest)
-        if cached is not None:
+        # An entry holds file names as the run that wrote it spelled them (relative to its
+        # working directory): under another spelling it would report paths that are wrong here.
+        if cached is not None and cached.filename == str(path):
             analyses.append(cached)
         else:
             pending.append((path, digest))
@@ -281,8 +357,9 @@ class SourceReader:
         if key not in self._texts:
             try:
                 data = Path(filename).read_bytes()
-                self._texts[key] = cst.parse_module(data).code if data else ""
-            except (OSError, SyntaxError, cst.ParserSyntaxError, UnicodeDecodeError):
+                encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+                self._texts[key] = data.decode(encoding)
+            except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
                 self._texts[key] = ""
         return self._texts[key]
 
@@ -316,6 +393,9 @@ def run_rules(
     for analysis in analyses:
         for rule in rules:
             for diagnostic in rule.check(analysis, contexts[rule.code]):
+                filename = _named_like(diagnostic.filename, analysis.filename)
+                if filename != diagnostic.filename:
+                    diagnostic = replace(diagnostic, filename=filename)
                 key = (diagnostic.code, diagnostic.filename, diagnostic.span, diagnostic.message)
                 _, rows = found.setdefault(key, (diagnostic, {diagnostic.span.start.row, diagnostic.span.end.row}))
                 rows.update(_enclosing_call_rows(analysis, diagnostic))
@@ -334,6 +414,19 @@ def run_rules(
         diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.filename, d.span.start, d.code))
     return diagnostics
+
+
+def _named_like(filename: str, analysed: str) -> str:
+    """`filename` (a finding in another module than the analysed file, such as an imported
+    prompt, which the analysis knows by its absolute path) made relative to the working
+    directory when the analysed file was named relative, so every report names files the
+    way the user did and one file is never named two ways."""
+    if not os.path.isabs(filename) or os.path.isabs(analysed):
+        return filename
+    try:
+        return os.path.relpath(filename)
+    except ValueError:  # another drive (Windows)
+        return filename
 
 
 def _enclosing_call_rows(analysis: FileAnalysis, diagnostic: Diagnostic) -> set[int]:

@@ -184,6 +184,7 @@ _SDK_MODULES: tuple[bytes, ...] = (
     rb"instructor",
     rb"google\.genai",
 )
+_SDK_WORDS = (b"openai", b"anthropic", b"litellm", b"langchain", b"pydantic_ai", b"instructor", b"genai")
 _SDK_FROM_FORMS: tuple[bytes, ...] = (rb"google[ \t]+import[ \t]+[(\w \t,]*?(?<!\w)genai(?!\w)",)
 _IMPORT_LIST_HEAD = rb"(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*"  # `import os, sys as s, `
 
@@ -232,7 +233,13 @@ def imports_llm_sdk(data: bytes, extra_names: Iterable[str] = ()) -> bool:
     modules importing that client make calls through it: the engine uses this to find
     such client modules, whose importers must be parsed.
     """
-    from_import, plain_import = _import_patterns(frozenset(filter(None, extra_names)))
+    extra = frozenset(filter(None, extra_names))
+    # Plain substring tests run at memory speed; most files mention no SDK at all.
+    if not any(word in data for word in _SDK_WORDS) and not any(
+        name.rpartition(".")[2].encode() in data for name in extra
+    ):
+        return False
+    from_import, plain_import = _import_patterns(extra)
     return from_import.search(data) is not None or plain_import.search(data) is not None
 
 
@@ -283,3 +290,51 @@ def wrapper_prefilter_names(wrappers: Iterable[Wrapper]) -> tuple[frozenset[str]
     modules = frozenset(wrapper.function.rpartition(".")[0] for wrapper in wrappers)
     functions = frozenset(wrapper.function.rpartition(".")[2] for wrapper in wrappers)
     return modules, functions
+
+
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,]*)|import[ \t]+([\w \t,.]*))",
+    re.M,
+)
+
+
+def imported_modules(data: bytes, package: str) -> set[str]:
+    """The dotted modules a file's import lines name, relative imports resolved against
+    `package`; `from app import clients` yields both `app` and `app.clients` (the name may
+    be a module). Read from bytes with one regex: the engine compares these sets, which
+    scales to large trees where a regex of every module name would not."""
+    found: set[str] = set()
+    for match in _IMPORT_LINE.finditer(data):
+        base, names, plain = match.groups()
+        if plain is not None:
+            for item in plain.split(b","):
+                words = item.split()
+                if words:
+                    found.add(words[0].decode("ascii", "replace"))
+            continue
+        module = base.decode("ascii", "replace")
+        dots = len(module) - len(module.lstrip("."))
+        if dots:
+            parts = package.split(".") if package else []
+            parts = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
+            rest = module[dots:]
+            module = ".".join([*parts, rest] if rest else parts)
+        if module:
+            found.add(module)
+        for item in names.split(b","):
+            words = item.split()
+            if words:
+                name = words[0].decode("ascii", "replace")
+                found.add(f"{module}.{name}" if module else name)
+    return found
+
+
+def calls_wrapper(data: bytes, wrapper_calls: Iterable[str]) -> bool:
+    """Whether the bytes call one of the configured wrapper functions."""
+    calls = _call_pattern(frozenset(filter(None, wrapper_calls)))
+    return calls is not None and calls.search(data) is not None
+
+
+def has_call_shape(data: bytes) -> bool:
+    """Whether the bytes spell something that could be an LLM call (see CALL_SHAPES)."""
+    return _CALL.search(data) is not None

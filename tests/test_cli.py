@@ -372,11 +372,11 @@ def test_select_ignore_and_extend_select(plain: Path) -> None:
     assert {"PRM101", "PRM201", "PRM402"} <= found
     for code in sorted(found):
         assert codes(_json_report(plain, "plain", "--select", code)) == {code}
-        assert codes(_json_report(plain, "plain", "--ignore", code)) == found - {code}
+    assert codes(_json_report(plain, "plain", "--ignore", "PRM402")) == found - {"PRM402"}
     assert codes(_json_report(plain, "plain", "--select", "PRM2")) == {c for c in found if c.startswith("PRM2")}
     assert codes(_json_report(plain, "plain", "--select", "prm1")) == {c for c in found if c.startswith("PRM1")}
     assert codes(_json_report(plain, "plain", "--ignore", "PRM1,PRM4")) == {c for c in found if c[:4] not in ("PRM1", "PRM4")}
-    assert codes(_json_report(plain, "plain", "--select", "PRM101", "--select", "PRM402")) == {"PRM101", "PRM402"}
+    assert codes(_json_report(plain, "plain", "--select", "PRM101", "--select", "PRM402,PRM403")) == {"PRM101", "PRM402"}
     assert codes(_json_report(plain, "plain", "--select", "PRM101", "--extend-select", "PRM2")) == {"PRM101", "PRM201"}
     # The most specific selector decides, as in ruff.
     assert codes(_json_report(plain, "plain", "--select", "PRM201", "--ignore", "PRM2")) == {"PRM201"}
@@ -574,7 +574,8 @@ def test_add_ignore_silences_every_current_finding(tmp_path: Path) -> None:
 
 
 def test_unparseable_file_exits_2_even_with_findings(plain: Path) -> None:
-    (plain / "plain" / "broken.py").write_text("from openai import OpenAI\ndef f(:\n", encoding="utf-8")
+    broken = "from openai import OpenAI\n\ndef f(:\n    return OpenAI().chat.completions.create(model='gpt-6-luna')\n"
+    (plain / "plain" / "broken.py").write_text(broken, encoding="utf-8")
     run = promptlint("check", "plain", "--output-format", "concise", "--exit-zero", cwd=plain)
     assert run.code == 2
     assert any(HEADER.match(line) for line in run.out.splitlines())  # other files still checked

@@ -141,11 +141,6 @@ def test_support_bot_cache_follows_edits_to_imported_prompt(support_bot: Path) -
     assert after.system is not None and "Globex" in after.system.static_text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the prefilter only learns which project modules build clients from the "
-    "files it is given, so llm.py named alone (as pre-commit does) imports no SDK and is skipped",
-)
 def test_support_bot_single_file_run_still_resolves_imports(support_bot: Path) -> None:
     """pre-commit passes changed files only: llm.py alone should still see clients and prompts."""
     result = lint([support_bot / "support_bot" / "llm.py"], Config(root=support_bot, select=()), use_cache=False, jobs=1)

@@ -10,7 +10,9 @@ name hold at this line?" for the resolvers in `objects.py` and `prompts.py`.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import libcst as cst
@@ -275,19 +277,27 @@ class _Collector(cst.CSTVisitor):
             )
 
 
-def module_name_for(path: Path, roots: list[Path] | None = None) -> tuple[str, str]:
-    """The dotted module name of a file and its package, from the `__init__.py` chain."""
-    path = path.resolve()
-    parts = [] if path.stem == "__init__" else [path.stem]
-    directory = path.parent
-    while (directory / "__init__.py").is_file():
-        parts.insert(0, directory.name)
-        if directory.parent == directory:
-            break
-        directory = directory.parent
-    name = ".".join(parts)
-    package = name if path.stem == "__init__" else ".".join(parts[:-1])
-    return name, package
+@lru_cache(maxsize=None)
+def _package_parts(directory: str) -> tuple[str, ...]:
+    """The package names of a directory: its own and its parents' while `__init__.py` exists."""
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ()
+    parent = os.path.dirname(directory)
+    if parent == directory:
+        return (os.path.basename(directory),)
+    return (*_package_parts(parent), os.path.basename(directory))
+
+
+def module_name_for(path: Path) -> tuple[str, str]:
+    """The dotted module name of a file and its package, from the `__init__.py` chain
+    (cached per directory: large trees ask this for every file)."""
+    absolute = os.path.abspath(path)
+    directory, filename = os.path.split(absolute)
+    stem = filename.rsplit(".", 1)[0]
+    package = ".".join(_package_parts(directory))
+    if stem == "__init__":
+        return package, package
+    return (f"{package}.{stem}" if package else stem), package
 
 
 def build_module_info(path: Path, source: str, module: cst.Module) -> ModuleInfo:
