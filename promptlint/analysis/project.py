@@ -10,6 +10,7 @@ analysed, so a cached result is invalidated when any of them changes.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 import os
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import libcst as cst
 from promptlint.analysis.scope import ModuleInfo, build_module_info
 
 MAX_PROMPT_FILE_BYTES = 1_000_000
+MAX_CACHED_MODULES = 256
 
 
 def content_hash(data: bytes) -> str:
@@ -32,7 +34,8 @@ class Project:
         self.lexical_root = _as_written(root)
         # In-memory contents that replace files on disk (a fix being re-checked, stdin).
         self.overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
-        self._modules: dict[Path, ModuleInfo | None] = {}
+        # Parsed modules, least recently used first; bounded, as a worker may see thousands.
+        self._modules: OrderedDict[Path, ModuleInfo | None] = OrderedDict()
         self._module_paths: dict[str, Path | None] = {}
         self._recorded: dict[Path, str] = {}
 
@@ -87,7 +90,11 @@ class Project:
         """
         written = _as_written(path)
         path = path.resolve()
-        if path not in self._modules:
+        if path in self._modules:
+            self._modules.move_to_end(path)
+        else:
+            while len(self._modules) >= MAX_CACHED_MODULES:
+                self._modules.popitem(last=False)
             try:
                 data = (
                     self.overrides[path].encode("utf-8") if path in self.overrides else path.read_bytes()
