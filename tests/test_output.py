@@ -525,3 +525,24 @@ def test_dollar_amounts_round_to_what_the_estimate_supports(usd: float, shown: s
     text = render("text", data((replace(ELSEWHERE, cost=cost, stake=None),)))
     assert f"= saves {shown} per 1M calls" in text
     assert f"Fixing all saves {shown} per 1M calls." in text
+
+
+def test_summary_counts_batch_and_concurrency_openings() -> None:
+    from promptlint.output import RenderInput, render
+    from promptlint.types import Basis, Cost, Diagnostic, Position, Span, Stake
+
+    span = Span(Position(1, 1), Position(1, 5))
+    batch = Diagnostic(
+        "PRM501", "batchable-offline-loop", "loop", "a.py", span,
+        stake=Stake(100, True, "gpt-4o", Basis.BATCH),
+        cost=Cost(100, "gpt-4o", 125.0, "batch"),
+    )
+    sequential = Diagnostic(
+        "PRM302", "sequential-llm-calls", "seq", "a.py", span,
+        stake=Stake(0, True, "gpt-4o", Basis.LATENCY),
+    )
+    text = render("text", RenderInput(diagnostics=[batch, sequential], sources={"a.py": "x = 1\n"}), color=False)
+    assert "Opportunities: 1 loop could use a half-price batch API (saves ~$125 per 1M calls); " \
+        "1 place makes LLM calls one after another that could run concurrently." in text
+    plain = render("text", RenderInput(diagnostics=[sequential], sources={"a.py": "x = 1\n"}), color=False)
+    assert "batch API" not in plain and "1 place makes" in plain

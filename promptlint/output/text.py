@@ -29,9 +29,10 @@ from promptlint.output.common import (
     source_lines,
 )
 from promptlint.output.money import approx_usd, format_count
-from promptlint.types import Applicability, Diagnostic, FileError, Severity
+from promptlint.types import Applicability, Basis, Diagnostic, FileError, Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
     from pathlib import Path
 
     from promptlint.output import RenderInput
@@ -168,7 +169,28 @@ def summary(data: RenderInput, *, color: bool) -> list[str]:
                 f"{format_count(data.calls_per_month)} calls/month)"
             )
         lines.append(line + ".")
+    opportunities = _opportunities(data.diagnostics)
+    if opportunities:
+        lines.append(opportunities)
     return [_style(line, color, bold=True) for line in lines]
+
+
+def _opportunities(diagnostics: Sequence[Diagnostic]) -> str | None:
+    """The batch and concurrency openings, which the per-finding savings undersell."""
+    batch = [d for d in diagnostics if d.stake is not None and d.stake.basis is Basis.BATCH]
+    sequential = [d for d in diagnostics if d.name == "sequential-llm-calls"]
+    parts = []
+    if batch:
+        priced = [d.cost.usd_per_1m_calls for d in batch if d.cost and d.cost.usd_per_1m_calls is not None]
+        noun = "loop" if len(batch) == 1 else "loops"
+        part = f"{len(batch)} {noun} could use a half-price batch API"
+        if priced:
+            part += f" (saves {approx_usd(sum(priced))} per 1M calls)"
+        parts.append(part)
+    if sequential:
+        noun = "place makes" if len(sequential) == 1 else "places make"
+        parts.append(f"{len(sequential)} {noun} LLM calls one after another that could run concurrently")
+    return f"Opportunities: {'; '.join(parts)}." if parts else None
 
 
 def error_line(error: FileError, *, color: bool) -> str:
