@@ -176,19 +176,25 @@ def _dependents(result: LintResult) -> dict[str, list[Path]]:
 
 
 def add_ignores(result: LintResult) -> int:
-    """Write `# promptlint: ignore[CODE]` comments for every finding; returns how many."""
+    """Write `# promptlint: ignore[CODE]` comments for every finding; returns how many.
+
+    A file that cannot be read or written is added to `result.errors` and left as it was.
+    """
     by_file: dict[str, dict[int, set[str]]] = {}
     for diagnostic in result.diagnostics:
         by_file.setdefault(diagnostic.filename, {}).setdefault(diagnostic.span.start.row, set()).add(diagnostic.code)
     added = 0
     for filename, codes_by_line in by_file.items():
         path = Path(filename)
-        original = path.read_bytes()
-        text = decode_source(original)
-        updated = add_ignore_comments(text, codes_by_line)
-        if updated != text:
-            write_atomic(path, updated, original)
-            added += len(codes_by_line)
+        try:
+            original = path.read_bytes()
+            text = decode_source(original)
+            updated = add_ignore_comments(text, codes_by_line)
+            if updated != text:
+                write_atomic(path, updated, original)
+                added += len(codes_by_line)
+        except OSError as error:
+            result.errors.append(FileError(filename, f"cannot add ignore comments: {error.strerror or error}"))
     return added
 
 

@@ -112,7 +112,12 @@ def check(
     quiet: bool,
 ) -> None:
     """Check PATHS (default: the current directory) for wasted tokens, money and latency."""
+    if add_ignore and (stdin_filename is not None or diff):
+        _fail("--add-ignore edits files on disk: it cannot be combined with --stdin-filename or --diff")
     paths = paths or (Path("."),)
+    if stdin_filename is not None:
+        # Standard input is linted as that file: its configuration, its per-file ignores.
+        paths = (Path(stdin_filename),)
     try:
         config = api.load_run_config(
             paths,
@@ -124,10 +129,7 @@ def check(
     except ConfigError as error:
         _fail(str(error))
         return
-    stdin_text = None
-    if stdin_filename is not None:
-        stdin_text = _read_stdin()
-        paths = (Path(stdin_filename),)
+    stdin_text = _read_stdin() if stdin_filename is not None else None
 
     # Like ruff: with --stdin-filename, --fix writes the fixed source to stdout, so the
     # report goes to stderr.

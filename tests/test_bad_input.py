@@ -16,6 +16,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def generated_module(size: int, *, sdk: bool) -> str:
 
 
 @pytest.fixture(scope="module")
-def bad_tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def bad_tree(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     root = tmp_path_factory.mktemp("bad") / "tree"
     (root / "sub").mkdir(parents=True)
     (root / "good.py").write_text(GOOD_OPENAI, encoding="utf-8")

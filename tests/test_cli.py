@@ -425,6 +425,16 @@ def test_stdin_is_linted_as_the_named_file(plain: Path) -> None:
     assert run.code == 0 and "All checks passed!" in run.out
 
 
+def test_stdin_is_checked_with_the_named_files_configuration(tmp_path: Path) -> None:
+    project = copy_fixtures(tmp_path, "configured")
+    legacy = (project / "configured" / "legacy" / "old.py").read_text(encoding="utf-8")
+    # The per-file ignore of configured/pyproject.toml applies though the run starts above it.
+    run = promptlint("check", "--stdin-filename", "configured/legacy/old.py", cwd=project, stdin=legacy)
+    assert run.code == 0, run.out
+    run = promptlint("check", "--stdin-filename", "configured/src/new.py", cwd=project, stdin=legacy)
+    assert run.code == 1
+    assert re.search(r"^configured/src/new\.py:\d+:\d+: PRM402 ", run.out, re.M)
+
 def test_stdin_with_fix_prints_only_the_fixed_source(plain: Path) -> None:
     source = (plain / "plain" / "app.py").read_text(encoding="utf-8")
     run = promptlint(

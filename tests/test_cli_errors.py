@@ -157,6 +157,27 @@ def test_unknown_output_format_is_a_usage_error(project: Path) -> None:
     assert "xml" in run.err
 
 
+@pytest.mark.parametrize("other", [["--stdin-filename", "app.py"], ["--diff"]])
+def test_add_ignore_with_an_option_that_writes_nothing(project: Path, other: list[str]) -> None:
+    source = (project / "app.py").read_bytes()
+    run = promptlint("check", "--add-ignore", *other, cwd=project, stdin=source)
+    assert_one_line_error(run, "--add-ignore", other[0])
+    assert (project / "app.py").read_bytes() == source
+
+
+def test_add_ignore_on_a_file_that_cannot_be_written(project: Path) -> None:
+    source = (project / "app.py").read_bytes()
+    project.chmod(0o555)  # no temporary file can be created next to app.py
+    try:
+        if os.access(project, os.W_OK):
+            pytest.skip("this user can write to a directory with mode 555")
+        run = promptlint("check", "app.py", "--add-ignore", cwd=project)
+        assert run.code == 2
+        assert "app.py: error: cannot add ignore comments" in run.err
+    finally:
+        project.chmod(0o755)
+    assert (project / "app.py").read_bytes() == source
+
 # ----------------------------------------------------------------------------- standard input
 
 

@@ -136,6 +136,16 @@ class _Collector(cst.CSTVisitor):
         return [entry for entry in self.stack if isinstance(entry, ClassInfo)]
 
     # -- imports ---------------------------------------------------------------------
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        """Statements only: expressions hold no bindings this analysis uses, and they are
+        most of a tree's nodes, so not descending into them makes the walk several times
+        faster. A statement-level call (`messages.append(...)`) is still seen."""
+        if isinstance(node, cst.BaseExpression):
+            if isinstance(node, cst.Call):
+                self.visit_Call(node)
+            return False
+        return super().on_visit(node)
+
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             full = dotted_name(alias.name) or ""
@@ -245,10 +255,6 @@ class _Collector(cst.CSTVisitor):
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
         line = self.info.positions[node].start.line
         self._bind(node.target, Binding(node.value, line, "augassign", node))
-
-    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        line = self.info.positions[node].start.line
-        self._bind(node.target, Binding(node.value, line, "assign", node))
 
     def visit_For(self, node: cst.For) -> None:
         line = self.info.positions[node].start.line
