@@ -37,6 +37,8 @@ from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler
 
 # Below this many files, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 16
+# Files that may hold a call but are larger than this are reported, not parsed.
+MAX_ANALYSED_BYTES = 2_000_000
 # Bytes that show an entry point: a route or job decorator, an import of a web, chat-UI
 # or job framework (its routes, views and callbacks are entry points), or a `__main__`
 # block. Separate line-anchored patterns with `[ \t]*`: one alternation of them all
@@ -113,6 +115,13 @@ def _analyze_in_worker(path: str) -> FileAnalysis | FileError:
         data = Path(path).read_bytes()
     except OSError as error:
         return FileError(path, f"cannot read: {error.strerror or error}")
+    if len(data) > MAX_ANALYSED_BYTES:
+        # libcst needs minutes and gigabytes for a multi-megabyte (generated) module.
+        return FileError(
+            path,
+            f"not analysed: {len(data) / 1e6:.1f} MB is over the {MAX_ANALYSED_BYTES / 1e6:.0f} MB limit "
+            "(generated code? exclude it)",
+        )
     return analyze_source(Path(path), data, _worker_project, _worker_wrappers)
 
 
