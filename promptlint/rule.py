@@ -137,8 +137,14 @@ class Rule:
         docs = cls.docs()
         marker = "## What it does"
         body = docs.split(marker, 1)[1] if marker in docs else docs
-        paragraph = body.strip().split("\n\n", 1)[0]
-        return " ".join(paragraph.split())
+        paragraph = " ".join(body.strip().split("\n\n", 1)[0].split())
+        # The first sentence: up to a full stop followed by a space (or the end), outside parentheses.
+        depth = 0
+        for index, char in enumerate(paragraph):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if char in ".:" and depth == 0 and (index + 1 == len(paragraph) or paragraph[index + 1] == " "):
+                return paragraph[: index] + "."
+        return paragraph
 
     @classmethod
     def option_defaults(cls) -> dict[str, Any]:

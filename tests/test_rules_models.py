@@ -299,6 +299,24 @@ def test_prm402_skips_models_served_by_another_platform(tmp_path: Path) -> None:
     assert findings(tmp_path, "PRM402") == []
 
 
+def test_stubbed_calls_send_no_request(tmp_path: Path) -> None:
+    project(
+        tmp_path,
+        """
+        import litellm
+
+        def fake(text):
+            litellm.completion(model="gpt-4", mock_response="Hi!", messages=[{"role": "user", "content": text}])
+            return litellm.completion(
+                model="gpt-5.5", max_tokens=1, mock_response="yes",
+                messages=[{"role": "user", "content": "Is this spam? Answer yes or no. " + text}],
+            )
+        """,
+    )
+    assert findings(tmp_path, "PRM402") == []
+    assert findings(tmp_path, "PRM401") == []
+
+
 # --------------------------------------------------------------------------- PRM403
 
 

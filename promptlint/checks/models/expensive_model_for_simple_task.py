@@ -11,6 +11,7 @@ from functools import cache
 from promptlint.analysis.prefix import all_static_text, prefix_parts
 from promptlint.checks.models.model_literal import (
     is_azure_deployment,
+    is_stubbed,
     replace_model,
     written_at_call,
 )
@@ -69,8 +70,8 @@ class ExpensiveModelForSimpleTask(Rule):
     Not flagged: long-form or reasoning cues ("essay", "step by step", "explain your
     reasoning", ...), cache warm-up calls (`max_tokens` ≤ 1 with a cache marker), calls
     with tools (agent steps), conversations analysis cannot resolve, models built at
-    runtime, models without a cheaper sibling or already retired (see PRM402), and Azure
-    deployment names.
+    runtime, models without a cheaper sibling or already retired (see PRM402), Azure
+    deployment names, and stubbed calls (LiteLLM `mock_response=`).
 
     ## Why is this bad?
     Premium models cost 5-50x more per token than their smaller siblings, and the gap
@@ -397,7 +398,9 @@ class ExpensiveModelForSimpleTask(Rule):
     )
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
-        if call.model is None or call.tools is not None or not call.messages_resolved or is_azure_deployment(call):
+        if call.model is None or call.tools is not None or not call.messages_resolved:
+            return
+        if is_azure_deployment(call) or is_stubbed(call):
             return
         info = model_info(call.model)
         if info is None or not info.is_premium or info.cheaper is None or info.is_retired(ctx.today):

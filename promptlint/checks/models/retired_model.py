@@ -10,6 +10,7 @@ from datetime import date
 from promptlint.analysis.providers.langchain import DEFAULT_MODELS
 from promptlint.checks.models.model_literal import (
     is_azure_deployment,
+    is_stubbed,
     replace_model,
     served_by_platform,
 )
@@ -40,7 +41,8 @@ class RetiredModel(Rule):
     in the file (an SDK default, a client built in another module).
 
     Not flagged: Azure deployment names and models reached through Bedrock or Vertex,
-    whose platforms keep their own retirement calendars; models built at runtime.
+    whose platforms keep their own retirement calendars; models built at runtime; stubbed
+    calls (LiteLLM `mock_response=`), which send no request.
 
     ## Why is this bad?
     After the shutdown date every request to the model fails, so the code breaks on a day
@@ -275,7 +277,7 @@ class RetiredModel(Rule):
     )
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
-        if call.model is None or is_azure_deployment(call):
+        if call.model is None or is_azure_deployment(call) or is_stubbed(call):
             return
         info = model_info(call.model)
         if info is None or info.replacement is None or served_by_platform(call, info):
