@@ -269,6 +269,7 @@ class CallContext:
     block: str | None = None  # identity of the statement list holding the call's statement
     statement_index: int | None = None  # index of that statement within the block
     assigned_to: tuple[str, ...] = ()  # names the call's result is bound to
+    result_used: bool = True  # False when the statement drops the result (`await f(...)`, `_ = f(...)`)
     reads: tuple[str, ...] = ()  # names the call's arguments read (transitively, in the function)
 
 

@@ -352,7 +352,27 @@ class CallFinder(cst.CSTVisitor):
             statement_index=index,
             assigned_to=self._assigned_to(statement, node),
             reads=tuple(sorted(reads)),
+            result_used=self._result_used(statement, node),
         )
+
+    def _result_used(self, statement: cst.CSTNode | None, call: cst.Call) -> bool:
+        """False for a call made only for its side effects: a bare expression statement,
+        or an assignment to `_`."""
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return True
+        for small in statement.body:
+            value = getattr(small, "value", None)
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if value is not call:
+                continue
+            if isinstance(small, cst.Expr):
+                return False
+            if isinstance(small, cst.Assign) and all(
+                isinstance(t.target, cst.Name) and t.target.value == "_" for t in small.targets
+            ):
+                return False
+        return True
 
     def _statement(self) -> tuple[cst.CSTNode | None, str | None, int | None]:
         """The innermost statement holding the call, its block's identity and its index."""

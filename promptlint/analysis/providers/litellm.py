@@ -4,6 +4,7 @@
 The model id carries the vendor (`anthropic/claude-...`); cache markers pass through on
 OpenAI-format content blocks, or are injected with `cache_control_injection_points`
 (provider-facts.md §3). `batch_completion` is recognized but is not a discounted batch API.
+A call with `mock_response=` sends no request and is not an LLM call.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class LiteLLMProvider(Provider):
         return None
 
     def build(self, site: CallSite) -> LLMCall | None:
+        if site.has("mock_response"):
+            return None  # answered from a canned response: no request is sent
         model, model_argument = site.model("model", "#0")
         found = site.messages("messages", "#1")
         messages, resolved = (found.messages, found.resolved) if found is not None else ([], False)

@@ -97,7 +97,9 @@ class UnstreamedUserFacingCall(Rule):
     instructor `response_model`, LangChain `with_structured_output`, pydantic-ai
     `output_type`), whose partial output is of no use to a reader; short answers (max
     tokens at most `short-output-tokens`); calls in scripts, CLI commands and queued jobs;
-    batch calls; and calls that already stream.
+    batch calls; calls whose answer is dropped (`await client...create(...)` as a bare
+    statement, or assigned to `_`: a warm-up or a callback test nobody reads); and calls
+    that already stream.
 
     ## Why is this bad?
     A non-streamed call returns nothing until the model has generated its whole answer,
@@ -147,6 +149,20 @@ class UnstreamedUserFacingCall(Rule):
     fix_applicability = Applicability.DISPLAY_ONLY
 
     examples = (
+        Valid(
+            """
+            from fastapi import FastAPI
+            from openai import AsyncOpenAI
+
+            app = FastAPI()
+            client = AsyncOpenAI()
+
+            @app.post("/warm-up")
+            async def warm_up():
+                await client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+                return {"ok": True}
+            """
+        ),
         Valid(
             # Structured output: nothing to show until it parses.
             """
@@ -385,6 +401,8 @@ class UnstreamedUserFacingCall(Rule):
             return
         if call.stream or call.structured or call.api.endswith(BATCH_API_SUFFIXES):
             return
+        if not call.context.result_used:
+            return  # nobody reads the answer (a warm-up, a callback test): nothing to stream
         options: Options = ctx.options
         if call.max_tokens is not None and call.max_tokens <= options.short_output_tokens:
             return

@@ -11,7 +11,6 @@ from functools import cache
 from promptlint.analysis.prefix import all_static_text, prefix_parts
 from promptlint.checks.models.model_literal import (
     is_azure_deployment,
-    is_stubbed,
     replace_model,
     written_at_call,
 )
@@ -400,7 +399,7 @@ class ExpensiveModelForSimpleTask(Rule):
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
         if call.model is None or call.tools is not None or not call.messages_resolved:
             return
-        if is_azure_deployment(call) or is_stubbed(call):
+        if is_azure_deployment(call):
             return
         info = model_info(call.model)
         if info is None or not info.is_premium or info.cheaper is None or info.is_retired(ctx.today):

@@ -16,7 +16,6 @@ from promptlint.types import Edit, LLMCall, Span
 #: or an id in the platform's own catalogue (Bedrock, Vertex), matched in the qualname.
 _PLATFORM_CLIENTS = ("Azure", "Bedrock", "Vertex")
 #: Arguments that make a call return a canned response without a request (LiteLLM).
-_STUB_ARGUMENTS = ("mock_response",)
 
 
 def written_model(call: LLMCall) -> str | None:
@@ -26,12 +25,6 @@ def written_model(call: LLMCall) -> str | None:
     if argument is not None and isinstance(argument.literal, str):
         return argument.literal
     return call.model
-
-
-def is_stubbed(call: LLMCall) -> bool:
-    """Whether the call answers from a canned response (LiteLLM `mock_response=`): no
-    request reaches the model, so neither its price nor its retirement matters."""
-    return any(call.argument(name) is not None for name in _STUB_ARGUMENTS)
 
 
 def is_azure_deployment(call: LLMCall) -> bool:

@@ -10,7 +10,6 @@ from datetime import date
 from promptlint.analysis.providers.langchain import DEFAULT_MODELS
 from promptlint.checks.models.model_literal import (
     is_azure_deployment,
-    is_stubbed,
     replace_model,
     served_by_platform,
 )
@@ -277,7 +276,7 @@ class RetiredModel(Rule):
     )
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
-        if call.model is None or is_azure_deployment(call) or is_stubbed(call):
+        if call.model is None or is_azure_deployment(call):
             return
         info = model_info(call.model)
         if info is None or info.replacement is None or served_by_platform(call, info):
