@@ -23,9 +23,10 @@ from typing import Any
 
 from promptlint import __version__
 from promptlint.serialize import DecodeError, decode, encode
-from promptlint.types import FileAnalysis
+from promptlint.types import Diagnostic, FileAnalysis
 
 CACHE_DIRNAME = ".promptlint_cache"
+FINDINGS_FILENAME = "findings.json"  # per-file entries are named by a hash, never this
 # https://bford.info/cachedir/: backup and archiving tools skip directories tagged so.
 CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by promptlint.\n"
@@ -72,20 +73,49 @@ class ResultsCache:
         if not self.enabled:
             return
         payload = json.dumps({"key": self._key(path, content_hash), "analysis": encode(analysis)})
+        self._write(self._entry_path(path), payload)
+
+    # ----------------------------------------------------------------- whole runs
+
+    def get_findings(self, run_key: str) -> list[Diagnostic] | None:
+        """The findings of the last run if it saw exactly the same inputs (`run_key`).
+
+        Rules are cheap, but loading the tokenizer and lexicons is not: an unchanged tree
+        re-checks without either."""
+        if not self.enabled:
+            return None
+        try:
+            entry = json.loads((self.directory / FINDINGS_FILENAME).read_bytes())
+            if not isinstance(entry, dict) or entry.get("key") != self._run_key(run_key):
+                return None
+            return list(decode(tuple[Diagnostic, ...], entry.get("findings")))
+        except (OSError, ValueError, TypeError, DecodeError):
+            return None
+
+    def put_findings(self, run_key: str, findings: list[Diagnostic]) -> None:
+        if not self.enabled:
+            return
+        payload = json.dumps({"key": self._run_key(run_key), "findings": encode(tuple(findings))})
+        self._write(self.directory / FINDINGS_FILENAME, payload)
+
+    def _run_key(self, run_key: str) -> dict[str, Any]:
+        return {"version": self.version, "fingerprint": self.fingerprint, "run": run_key}
+
+    # ----------------------------------------------------------------- internals
+
+    def _write(self, target: Path, payload: str) -> None:
         try:
             self._ensure_directory()
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
             try:
                 with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
                     handle.write(payload)
-                os.replace(temporary, self._entry_path(path))
+                os.replace(temporary, target)
             except BaseException:
                 os.unlink(temporary)
                 raise
         except OSError:
             return  # a cache that cannot be written only costs speed
-
-    # ----------------------------------------------------------------- internals
 
     def _key(self, path: Path, content_hash: str) -> dict[str, Any]:
         return {

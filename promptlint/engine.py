@@ -10,6 +10,7 @@ never serves a stale finding.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import re
@@ -468,6 +469,28 @@ def lint(
     )
     analyses = link_entry_points(analyses)
     reader = SourceReader(overrides)
-    diagnostics = run_rules(analyses, config, today=today, read_source=reader)
+    cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides)
+    key = _run_key(analyses, errors, today or date.today())
+    diagnostics = cache.get_findings(key)
+    if diagnostics is None:
+        diagnostics = run_rules(analyses, config, today=today, read_source=reader)
+        cache.put_findings(key, diagnostics)
     sources = {d.filename: reader(d.filename) for d in diagnostics}
     return LintResult(diagnostics, errors, analyses, count, sources)
+
+
+def _run_key(analyses: list[FileAnalysis], errors: list[FileError], today: date) -> str:
+    """Everything the rules' findings depend on besides configuration and version: each
+    analysed file's name and bytes, the files it read, the files that failed, and the
+    date (retirements depend on it)."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(today.isoformat().encode())
+    for analysis in analyses:
+        try:
+            data = Path(analysis.filename).read_bytes()
+        except OSError:
+            data = b""
+        digest.update(repr((analysis.filename, content_hash(data), analysis.dependencies)).encode())
+    for error in errors:
+        digest.update(repr((error.filename, error.reason, error.line)).encode())
+    return digest.hexdigest()

@@ -17,6 +17,7 @@ import pytest
 from test_cli import Run, copy_fixtures, promptlint
 
 CACHE = ".promptlint_cache"
+FINDINGS = "findings.json"  # the whole-run findings; the other entries are per-file analyses
 RETIRED, CURRENT = "gpt-3.5-turbo", "gpt-6-luna"
 
 
@@ -27,11 +28,13 @@ def check(cwd: Path, *args: str) -> Run:
 
 
 def entries(project: Path) -> list[Path]:
-    return sorted((project / CACHE).glob("*.json"))
+    return sorted(p for p in (project / CACHE).glob("*.json") if p.name != FINDINGS)
 
 
 def rename_model_in_entries(project: Path) -> None:
-    """Rewrite the cached analyses as if the code called a current model."""
+    """Rewrite the cached analyses as if the code called a current model (and drop the
+    whole-run findings, so the rules run again on those analyses)."""
+    (project / CACHE / FINDINGS).unlink()
     touched = 0
     for entry in entries(project):
         text = entry.read_text(encoding="utf-8")
@@ -39,6 +42,18 @@ def rename_model_in_entries(project: Path) -> None:
             entry.write_text(text.replace(f'"{RETIRED}"', f'"{CURRENT}"'), encoding="utf-8")
             touched += 1
     assert touched, "no cached analysis mentions the retired model"
+
+
+def test_an_unchanged_tree_reuses_the_last_runs_findings(project: Path) -> None:
+    first = check(project)
+    findings = project / CACHE / FINDINGS
+    assert findings.is_file()
+    findings.write_text(findings.read_text(encoding="utf-8").replace("PRM402", "PRM499"), encoding="utf-8")
+    assert "PRM499" in check(project).out  # read back, not recomputed
+    (project / "app.py").write_text((project / "app.py").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    again = check(project)
+    assert "PRM499" not in again.out and has_retired_model_finding(again)
+    assert again.code == first.code
 
 
 def has_retired_model_finding(run: Run) -> bool:
