@@ -231,3 +231,24 @@ def test_inventory_is_the_same_from_the_cache(tmp_path: Path) -> None:
     second = runner.invoke(main, ["calls", str(tmp_path), "--output-format", "json", "--jobs", "1"])
     assert first.exit_code == second.exit_code == 0
     assert json.loads(first.stdout) == json.loads(second.stdout)
+
+
+def test_text_listing_marks_loops_and_user_facing_code(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from fastapi import FastAPI\n"
+        "from openai import OpenAI\n"
+        "app = FastAPI()\n"
+        "client = OpenAI()\n"
+        "@app.post('/chat')\n"
+        "def chat(q: str):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': q}])\n"
+        "def nightly(items):\n"
+        "    for item in items:\n"
+        "        client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': item}])\n",
+        encoding="utf-8",
+    )
+    result = invoke(tmp_path)
+    assert result.exit_code == 0, result.output
+    first, second = result.stdout.splitlines()
+    assert ":7:" in first and first.endswith("[user-facing POST /chat]")
+    assert ":10:" in second and second.endswith("[loop]")
