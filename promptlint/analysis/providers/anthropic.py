@@ -7,12 +7,9 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
-from promptlint.analysis.providers.base import CallSite, Provider, SdkObject
+from promptlint.analysis.providers.base import CallSite, GeneratedClientProvider
 from promptlint.analysis.providers.common import is_true, max_tokens, tool_choice_forced
-from promptlint.analysis.providers.openai import INSTRUCTOR_METHODS, strip_transparent
-from promptlint.analysis.scope import Scope
+from promptlint.analysis.providers.openai import INSTRUCTOR_METHODS
 from promptlint.types import LLMCall
 
 PLATFORMS = ("", "Bedrock", "BedrockMantle", "Vertex", "AWS", "Foundry", "GoogleCloud")
@@ -26,26 +23,16 @@ BETA_PATHS = {("beta",) + path for path in CALL_PATHS}
 INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {("messages", m) for m in INSTRUCTOR_METHODS}
 
 
-class AnthropicProvider(Provider):
+class AnthropicProvider(GeneratedClientProvider):
     sdk = "anthropic"
+    call_paths = frozenset(CALL_PATHS | BETA_PATHS)
+    instructor_paths = frozenset(INSTRUCTOR_PATHS)
+    instructor_api = "anthropic.messages."
     constructors = {
         **{f"anthropic.Anthropic{platform}": ("client", False) for platform in PLATFORMS},
         **{f"anthropic.AsyncAnthropic{platform}": ("client", True) for platform in PLATFORMS},
     }
     methods = frozenset({"create", "stream", "parse", *INSTRUCTOR_METHODS})
-
-    def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
-        path = strip_transparent(path)
-        if path in CALL_PATHS or path in BETA_PATHS:
-            return "anthropic." + ".".join(path)
-        if obj.patched == "instructor" and path in INSTRUCTOR_PATHS:
-            return "anthropic.messages." + path[-1]
-        return None
-
-    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
-        if path == ("with_options",):
-            return obj
-        return None
 
     def build(self, site: CallSite) -> LLMCall | None:
         if site.api.endswith("batches.create"):

@@ -263,3 +263,27 @@ class Provider:
     def build(self, site: CallSite) -> LLMCall | None:
         raise NotImplementedError
 
+
+
+TRANSPARENT = ("with_raw_response", "with_streaming_response")
+
+
+class GeneratedClientProvider(Provider):
+    """The OpenAI and Anthropic SDKs share one generated shape: resource paths ending in a
+    method (`client.chat.completions.create`), `with_raw_response` views that make the same
+    call, `with_options` copies of a client, and instructor patches that add `create*`."""
+
+    call_paths: ClassVar[frozenset[tuple[str, ...]]]
+    instructor_paths: ClassVar[frozenset[tuple[str, ...]]]
+    instructor_api: ClassVar[str]  # api prefix of instructor's methods, e.g. "openai.chat.completions."
+
+    def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
+        path = tuple(part for part in path if part not in TRANSPARENT)
+        if path in self.call_paths:
+            return f"{self.sdk}." + ".".join(path)
+        if obj.patched == "instructor" and path in self.instructor_paths:
+            return self.instructor_api + path[-1]
+        return None
+
+    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
+        return obj if path == ("with_options",) else None

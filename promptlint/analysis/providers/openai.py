@@ -4,16 +4,13 @@ Completions and Batches (provider-facts.md §6)."""
 
 from __future__ import annotations
 
-import libcst as cst
-
-from promptlint.analysis.providers.base import CallSite, Provider, SdkObject
+from promptlint.analysis.providers.base import CallSite, GeneratedClientProvider
 from promptlint.analysis.providers.common import (
     is_true,
     leading_system,
     max_tokens,
     tool_choice_forced,
 )
-from promptlint.analysis.scope import Scope
 from promptlint.types import LLMCall, Message
 
 CHAT = ("chat", "completions")
@@ -31,16 +28,13 @@ BETA_PATHS = {("beta",) + path for path in CALL_PATHS if path[0] in ("chat", "re
 # instructor-patched clients add these on top of the SDK's own surface
 INSTRUCTOR_METHODS = ("create", "create_partial", "create_iterable", "create_with_completion")
 INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {CHAT + (m,) for m in INSTRUCTOR_METHODS}
-TRANSPARENT = ("with_raw_response", "with_streaming_response")
 
 
-def strip_transparent(path: tuple[str, ...]) -> tuple[str, ...]:
-    """`client.with_raw_response.chat.completions.create` is the same call as without it."""
-    return tuple(part for part in path if part not in TRANSPARENT)
-
-
-class OpenAIProvider(Provider):
+class OpenAIProvider(GeneratedClientProvider):
     sdk = "openai"
+    call_paths = frozenset(CALL_PATHS | BETA_PATHS)
+    instructor_paths = frozenset(INSTRUCTOR_PATHS)
+    instructor_api = "openai.chat.completions."
     constructors = {
         "openai.OpenAI": ("client", False),
         "openai.AsyncOpenAI": ("client", True),
@@ -52,19 +46,6 @@ class OpenAIProvider(Provider):
         f"openai.{'.'.join(path)}": f"openai.{'.'.join(path)}" for path in CALL_PATHS | BETA_PATHS
     }
     methods = frozenset({"create", "parse", "stream", *INSTRUCTOR_METHODS})
-
-    def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
-        path = strip_transparent(path)
-        if path in CALL_PATHS or path in BETA_PATHS:
-            return "openai." + ".".join(path)
-        if obj.patched == "instructor" and path in INSTRUCTOR_PATHS:
-            return "openai.chat.completions." + path[-1]
-        return None
-
-    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
-        if path == ("with_options",):
-            return obj
-        return None
 
     def build(self, site: CallSite) -> LLMCall | None:
         api = site.api
