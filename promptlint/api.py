@@ -7,9 +7,7 @@
 
 from __future__ import annotations
 
-import io
 import os
-import tokenize
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -17,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from promptlint import output
+from promptlint.files import decode_source
 from promptlint.analysis.prefix import all_static_text, dynamic_segments, static_prefix
 from promptlint.checks import all_rules, rule_by_code_or_name
 from promptlint.config import Config, ConfigError, load_config, validate_selector
@@ -62,12 +61,6 @@ def load_run_config(
     if ignore:
         config = replace(config, ignore=config.ignore + ignore)
     return config
-
-
-def decode_source(data: bytes) -> str:
-    """Text of Python source bytes, honouring a BOM or coding cookie (PEP 263)."""
-    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    return data.decode(encoding)
 
 
 def lint_paths(

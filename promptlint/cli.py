@@ -18,6 +18,7 @@ import click
 
 from promptlint import __version__, api
 from promptlint.config import ConfigError
+from promptlint.output import render_errors
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -244,6 +245,5 @@ def _read_stdin() -> str:
 
 
 def _echo_errors(errors) -> None:
-    for error in errors:
-        location = f"{error.filename}:{error.line}" if error.line else error.filename
-        click.echo(f"{location}: error: {error.reason}", err=True)
+    if errors:
+        click.echo(render_errors(errors), nl=False, err=True)

@@ -11,10 +11,8 @@ never serves a stale finding.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
-import tokenize
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -25,9 +23,9 @@ import libcst as cst
 
 from promptlint import files
 from promptlint.analysis.calls import analyze_module
-from promptlint.analysis.project import Project, content_hash
+from promptlint.analysis.project import Project
 from promptlint.analysis.scope import build_module_info, module_name_for
-from promptlint.cache import ResultsCache
+from promptlint.cache import ResultsCache, file_hash
 from promptlint.checks import all_rules
 from promptlint.config import Config, Wrapper, config_fingerprint, is_rule_enabled
 from promptlint.pricing import price_stake
@@ -287,7 +285,11 @@ def analyze_paths(
                     errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
                     continue
             result = analyze_source(path, data, project, config.wrappers)
-            (errors if isinstance(result, FileError) else analyses).append(result)  # type: ignore[arg-type]
+            if isinstance(result, FileError):
+                errors.append(result)
+            else:
+                encoded = data.encode("utf-8") if isinstance(data, str) else data
+                analyses.append(replace(result, content_hash=file_hash(encoded)))
         return analyses, errors, len(discovered)
 
     candidates, read_errors = _candidates(discovered, config)
@@ -296,7 +298,7 @@ def analyze_paths(
     analyses = []
     pending: list[tuple[Path, str]] = []
     for path, data in candidates:
-        digest = content_hash(data)
+        digest = file_hash(data)
         cached = cache.get(path, digest)
         # An entry holds file names as the run that wrote it spelled them (relative to its
         # working directory): under another spelling it would report paths that are wrong here.
@@ -309,6 +311,7 @@ def analyze_paths(
         if isinstance(result, FileError):
             errors.append(result)
         else:
+            result = replace(result, content_hash=digest)
             cache.put(path, digest, result)
             analyses.append(result)
     analyses.sort(key=lambda a: a.filename)
@@ -366,9 +369,7 @@ class SourceReader:
         key = str(Path(filename).resolve())
         if key not in self._texts:
             try:
-                data = Path(filename).read_bytes()
-                encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-                self._texts[key] = data.decode(encoding)
+                self._texts[key] = files.decode_source(Path(filename).read_bytes())
             except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
                 self._texts[key] = ""
         return self._texts[key]
@@ -486,11 +487,7 @@ def _run_key(analyses: list[FileAnalysis], errors: list[FileError], today: date)
     digest = hashlib.blake2b(digest_size=16)
     digest.update(today.isoformat().encode())
     for analysis in analyses:
-        try:
-            data = Path(analysis.filename).read_bytes()
-        except OSError:
-            data = b""
-        digest.update(repr((analysis.filename, content_hash(data), analysis.dependencies)).encode())
+        digest.update(repr((analysis.filename, analysis.content_hash, analysis.dependencies)).encode())
     for error in errors:
         digest.update(repr((error.filename, error.reason, error.line)).encode())
     return digest.hexdigest()

@@ -15,9 +15,11 @@ regex scan, and on real code bases only a few percent of files can hold an LLM c
 from __future__ import annotations
 
 import functools
+import io
 import os
 import re
 import stat
+import tokenize
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -338,3 +340,9 @@ def calls_wrapper(data: bytes, wrapper_calls: Iterable[str]) -> bool:
 def has_call_shape(data: bytes) -> bool:
     """Whether the bytes spell something that could be an LLM call (see CALL_SHAPES)."""
     return _CALL.search(data) is not None
+
+
+def decode_source(data: bytes) -> str:
+    """Text of Python source bytes, honouring a BOM or coding cookie (PEP 263)."""
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    return data.decode(encoding)

@@ -60,7 +60,4 @@ def run_example(rule: type[Rule], example: Example) -> ExampleRun:
 
             outcome = fix_file(main, relint, unsafe=True, write=False)
             fixed = outcome.new_text
-        diagnostics = [
-            d for d in result.diagnostics
-        ]
-        return ExampleRun(diagnostics, fixed, example.dedented)
+        return ExampleRun(list(result.diagnostics), fixed, example.dedented)

@@ -334,3 +334,4 @@ class FileAnalysis:
     handlers: tuple[Handler, ...] = ()
     calls_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
     dependencies: tuple[tuple[str, str], ...] = ()
+    content_hash: str = ""  # hash of the analysed bytes (set by the engine)

@@ -9,7 +9,6 @@ analysed, so a cached result is invalidated when any of them changes.
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 import os
 from pathlib import Path
@@ -17,13 +16,10 @@ from pathlib import Path
 import libcst as cst
 
 from promptlint.analysis.scope import ModuleInfo, build_module_info
+from promptlint.cache import file_hash
 
 MAX_PROMPT_FILE_BYTES = 1_000_000
 MAX_CACHED_MODULES = 256
-
-
-def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class Project:
@@ -48,7 +44,7 @@ class Project:
         return tuple(sorted((str(path), digest) for path, digest in self._recorded.items()))
 
     def _record(self, path: Path, data: bytes) -> None:
-        self._recorded[path] = content_hash(data)
+        self._recorded[path] = file_hash(data)
 
     # -- modules ---------------------------------------------------------------------
     def search_roots(self, importer: ModuleInfo | None) -> list[Path]:
