@@ -401,15 +401,20 @@ def run_rules(
     # Each finding with the lines whose directive silences it: its own first and last
     # line, and the first line of every call it lies in.
     found: dict[tuple, tuple[Diagnostic, set[int]]] = {}
+    analyses = list(analyses)
+    calls_by_file: dict[str, list] = {}
     for analysis in analyses:
-        for rule in rules:
-            for diagnostic in rule.check(analysis, contexts[rule.code]):
-                filename = _named_like(diagnostic.filename, analysis.filename)
-                if filename != diagnostic.filename:
-                    diagnostic = replace(diagnostic, filename=filename)
-                key = (diagnostic.code, diagnostic.filename, diagnostic.span, diagnostic.message)
-                _, rows = found.setdefault(key, (diagnostic, {diagnostic.span.start.row, diagnostic.span.end.row}))
-                rows.update(_enclosing_call_rows(analysis, diagnostic))
+        for call in analysis.calls:
+            calls_by_file.setdefault(call.filename, []).append(call)
+    relative = bool(analyses) and not os.path.isabs(analyses[0].filename)
+    for rule in rules:
+        for diagnostic in rule.check_project(analyses, contexts[rule.code]):
+            filename = _named_like(diagnostic.filename, relative)
+            if filename != diagnostic.filename:
+                diagnostic = replace(diagnostic, filename=filename)
+            key = (diagnostic.code, diagnostic.filename, diagnostic.span, diagnostic.message)
+            _, rows = found.setdefault(key, (diagnostic, {diagnostic.span.start.row, diagnostic.span.end.row}))
+            rows.update(_enclosing_call_rows(calls_by_file, diagnostic))
     diagnostics = []
     suppressions: dict[str, object] = {}
     for diagnostic, lines in found.values():
@@ -427,12 +432,12 @@ def run_rules(
     return diagnostics
 
 
-def _named_like(filename: str, analysed: str) -> str:
+def _named_like(filename: str, relative: bool) -> str:
     """`filename` (a finding in another module than the analysed file, such as an imported
     prompt, which the analysis knows by its absolute path) made relative to the working
     directory when the analysed file was named relative, so every report names files the
     way the user did and one file is never named two ways."""
-    if not os.path.isabs(filename) or os.path.isabs(analysed):
+    if not os.path.isabs(filename) or not relative:
         return filename
     try:
         return os.path.relpath(filename)
@@ -440,17 +445,16 @@ def _named_like(filename: str, analysed: str) -> str:
         return filename
 
 
-def _enclosing_call_rows(analysis: FileAnalysis, diagnostic: Diagnostic) -> set[int]:
-    """The first line of each call of `analysis` whose span holds the finding's span.
+def _enclosing_call_rows(calls_by_file: dict[str, list], diagnostic: Diagnostic) -> set[int]:
+    """The first line of each call in the finding's file whose span holds the finding's span.
 
     A `# promptlint: ignore[...]` on a call's first line covers every finding inside the
     call, whichever argument (`model=`, a message) the finding points at.
     """
     return {
         call.span.start.row
-        for call in analysis.calls
-        if call.filename == diagnostic.filename
-        and call.span.start <= diagnostic.span.start
+        for call in calls_by_file.get(diagnostic.filename, ())
+        if call.span.start <= diagnostic.span.start
         and diagnostic.span.end <= call.span.end
     }
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
@@ -93,6 +93,13 @@ class Rule:
     Options: ClassVar[type] = NoOptions
     fix_applicability: ClassVar[Applicability | None] = None  # the fix it offers, if any
     examples: ClassVar[tuple[Example, ...]] = ()
+
+    def check_project(self, analyses: Sequence[FileAnalysis], ctx: RuleContext) -> Iterator[Diagnostic]:
+        """Every finding of the run. Rules that judge one call at a time leave this alone; a
+        rule that must see every call at once (one prompt sent by several calls, reported
+        once where it is written) overrides it."""
+        for analysis in analyses:
+            yield from self.check(analysis, ctx)
 
     def check(self, analysis: FileAnalysis, ctx: RuleContext) -> Iterator[Diagnostic]:
         for call in analysis.calls:

@@ -291,8 +291,14 @@ class LLMCall:
     model_provider: str | None = None
     model_argument: Argument | None = None
     client: str | None = None
-    stream: bool = False
-    structured: bool = False
+    stream: bool = False  # statically true: the call streams its answer
+    # `stream=` is given but its value is only known at run time (`stream=stream`): the
+    # call may well stream, so latency rules do not call it non-streamed.
+    stream_dynamic: bool = False
+    structured: bool = False  # the answer is parsed into a schema, not shown as text
+    # Output kinds other than text the call asks for (`response_modalities=["IMAGE"]`,
+    # `modalities=["audio"]`), upper-cased: an image or audio answer is not streamed text.
+    output_modalities: tuple[str, ...] = ()
     system: PromptText | None = None
     system_in_messages: bool = False  # True when `system` is read off the leading messages
     messages: tuple[Message, ...] = ()
