@@ -19,7 +19,7 @@ from promptlint.files import decode_source
 from promptlint.analysis.prefix import all_static_text, dynamic_segments, static_prefix
 from promptlint.checks import all_rules, rule_by_code_or_name
 from promptlint.config import Config, ConfigError, load_config, validate_selector
-from promptlint.engine import LintResult, analyze_paths, link_entry_points, lint
+from promptlint.engine import LintResult, analyze_paths, analyze_run, display_path, link_entry_points, lint
 from promptlint.fixes import DroppedFix, fix_file, select_fixes, unified_diff, write_atomic
 from promptlint.pricing import lookup
 from promptlint.suppress import add_ignore_comments
@@ -253,11 +253,14 @@ def call_inventory(
     paths: Sequence[Path], config: Config, options: RunOptions = RunOptions()
 ) -> tuple[list[dict], list]:
     """One JSON-ready row per call site (the `promptlint calls` listing)."""
-    analyses, errors, _ = analyze_paths(
-        paths, config, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress
-    )
-    rows = [call_row(call) for analysis in link_entry_points(analyses) for call in analysis.calls]
-    return rows, errors
+    run = analyze_run(paths, config, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
+    rows = [
+        call_row(call)
+        for analysis in link_entry_points(run.analyses)
+        if analysis.filename in run.given
+        for call in analysis.calls
+    ]
+    return rows, [replace(error, filename=display_path(error.filename)) for error in run.errors]
 
 
 def call_row(call: LLMCall) -> dict:
@@ -267,7 +270,7 @@ def call_row(call: LLMCall) -> dict:
     prices = lookup(call.model, call.model_provider) if call.model else None
     usd = None if prices is None else round(static_count.tokens * prices.input, 2)
     return {
-        "filename": call.filename,
+        "filename": display_path(call.filename),
         "location": {"row": call.span.start.row, "column": call.span.start.column},
         "end_location": {"row": call.span.end.row, "column": call.span.end.column},
         "provider": call.provider,
@@ -287,6 +290,8 @@ def call_row(call: LLMCall) -> dict:
         "user_facing": call.context.handler is not None,
         "handler": call.context.handler.route or call.context.handler.function if call.context.handler else None,
         "background": call.context.background,
+        "via": call.via,  # the project wrapper this call goes through, if any
+        "wrapped": call.wrapped,  # an SDK call made inside a wrapper whose callers were found
     }
 
 
@@ -304,6 +309,10 @@ def format_call_row(row: dict) -> str:
         where.append(f"user-facing {row['handler']}")
     elif row["background"]:
         where.append(f"background ({row['background']})")
+    if row.get("via"):
+        where.append(f"via wrapper {row['via']}")
+    if row.get("wrapped"):
+        where.append("inside a wrapper")
     return (
         f"{location}: {row['provider']} {row['api']} model={model} {stream} "
         f"prefix={approx}{row['prefix_tokens']:,} tok dynamic={kinds} input={usd}"

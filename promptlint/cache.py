@@ -47,17 +47,21 @@ class ResultsCache:
         self.fingerprint = fingerprint
         self.enabled = enabled
         self.version = version
-        self._hashes: dict[str, str | None] = {}  # dependency path -> current hash, per run
+        self._hashes: dict[str, str] = {}  # dependency path -> current hash, per run
 
-    def get(self, path: Path, content_hash: str) -> FileAnalysis | None:
-        """The stored analysis of `path` if it is still valid for these bytes, else None."""
+    def get(self, path: Path, content_hash: str, extra: str = "") -> FileAnalysis | None:
+        """The stored analysis of `path` if it is still valid for these bytes, else None.
+
+        Valid means: the same bytes, configuration, version and `extra` (what else the
+        analysis was asked to look for), and every file it read, or looked for and did not
+        find, still hashes the same or is still missing."""
         if not self.enabled:
             return None
         try:
             entry = json.loads(self._entry_path(path).read_bytes())
         except (OSError, ValueError):  # no entry, unreadable, or not JSON
             return None
-        if not isinstance(entry, dict) or entry.get("key") != self._key(path, content_hash):
+        if not isinstance(entry, dict) or entry.get("key") != self._key(path, content_hash, extra):
             return None
         try:
             analysis = decode(FileAnalysis, entry.get("analysis"))
@@ -68,11 +72,14 @@ class ResultsCache:
                 return None
         return analysis
 
-    def put(self, path: Path, content_hash: str, analysis: FileAnalysis) -> None:
+    def put(self, path: Path, content_hash: str, analysis: FileAnalysis, extra: str = "") -> None:
         """Store the analysis of `path` (replacing any older entry), atomically."""
         if not self.enabled:
             return
-        payload = json.dumps({"key": self._key(path, content_hash), "analysis": encode(analysis)})
+        try:
+            payload = json.dumps({"key": self._key(path, content_hash, extra), "analysis": encode(analysis)})
+        except (TypeError, ValueError, RecursionError):
+            return
         self._write(self._entry_path(path), payload)
 
     # ----------------------------------------------------------------- whole runs
@@ -117,26 +124,28 @@ class ResultsCache:
         except OSError:
             return  # a cache that cannot be written only costs speed
 
-    def _key(self, path: Path, content_hash: str) -> dict[str, Any]:
+    def _key(self, path: Path, content_hash: str, extra: str = "") -> dict[str, Any]:
         return {
             "version": self.version,
             "fingerprint": self.fingerprint,
             "path": os.path.abspath(path),
             "content_hash": content_hash,
+            "extra": extra,
         }
 
     def _entry_path(self, path: Path) -> Path:
         name = hashlib.blake2b(os.path.abspath(path).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         return self.directory / f"{name}.json"
 
-    def _current_hash(self, dependency: str) -> str | None:
-        """The hash of a dependency's bytes now (None if unreadable), read once per run."""
+    def _current_hash(self, dependency: str) -> str:
+        """The hash of a dependency's bytes now ("" when missing or unreadable, as a lookup
+        that found nothing records it), read once per run."""
         location = dependency if os.path.isabs(dependency) else os.path.join(self.root, dependency)
         if location not in self._hashes:
             try:
-                self._hashes[location] = file_hash(Path(location).read_bytes())
+                self._hashes[location] = file_hash(Path(location).read_bytes()) if os.path.isfile(location) else ""
             except OSError:
-                self._hashes[location] = None
+                self._hashes[location] = ""
         return self._hashes[location]
 
     def _ensure_directory(self) -> None:

@@ -1,65 +1,68 @@
 # SPDX-License-Identifier: MIT
-"""From paths to diagnostics: discover, prefilter, analyse (in parallel, cached), link
-entry points across files, run the rules, apply suppressions, price the findings.
+"""From paths to diagnostics: discover, select, analyse (in parallel, cached), link entry
+points across files, run the rules, apply suppressions, price the findings.
 
-Each candidate file is parsed once with libcst and walked once (`analysis.calls`). The
-analysis of a file is cached by its content hash, the configuration and the version;
-rules are cheap and always re-run on the (cached) analyses, so a price or rule change
-never serves a stale finding.
+The stages (docs/architecture.md):
+
+1. `files.discover` turns paths into the Python files to lint.
+2. `prefilter` picks, from bytes alone, the files that may hold an LLM call, define an
+   entry point that reaches one, or read prompts another file sends.
+3. Each chosen file is summarized once (`index`) and analysed (`analysis.calls`) with the
+   project index as its view of the rest of the project; a process pool spreads files
+   over cores for large runs. Calls of project wrappers are found in rounds: the first
+   round's wrappers name the files the next round reads.
+4. Entry points are linked across files, the rules run on every analysis together, and
+   findings are priced.
+
+A file's analysis is cached by its content hash, the configuration, the version and the
+result of every lookup it made, found or not (`cache`), so a warm run re-analyses only
+what changed. A file that cannot be read, decoded or parsed is one error for that file;
+a file whose analysis takes too long, or that hits a bug of ours, is reported as such and
+the run goes on.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
-import re
+import signal
+import tempfile
+import threading
+import traceback
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-import libcst as cst
-
-from promptlint import files
+from promptlint import __version__, files, prefilter
 from promptlint.analysis.calls import analyze_module
-from promptlint.analysis.project import Project
-from promptlint.analysis.scope import build_module_info, module_name_for
-from promptlint.cache import ResultsCache, file_hash
+from promptlint.analysis.objects import Budget, BudgetExceeded
+from promptlint.cache import CACHE_DIRNAME, ResultsCache, file_hash
 from promptlint.checks import all_rules
-from promptlint.config import Config, Wrapper, config_fingerprint, is_rule_enabled
+from promptlint.config import Config, config_fingerprint, is_rule_enabled
+from promptlint.index.project import ProjectIndex, canonical, module_name_for
+from promptlint.index.store import SummaryStore
 from promptlint.pricing import price_stake
 from promptlint.rule import Rule, RuleContext
 from promptlint.suppress import parse_suppressions
 from promptlint.tokens import count_tokens
-from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler
+from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, WrapperDef
 
 # Below this many files, a process pool costs more than it saves.
-MIN_FILES_FOR_POOL = 16
+MIN_FILES_FOR_POOL = 24
 # Files that may hold a call but are larger than this are reported, not parsed.
 MAX_ANALYSED_BYTES = 2_000_000
-# Bytes that show an entry point: a route or job decorator, an import of a web, chat-UI
-# or job framework (its routes, views and callbacks are entry points), or a `__main__`
-# block. Separate line-anchored patterns with `[ \t]*`: one alternation of them all
-# defeats the regex engine's literal scanning and runs several times slower.
-_ENTRY_DECORATOR = re.compile(
-    rb"^[ \t]*@[\w.]*(?:get|post|put|patch|delete|route|api_route|websocket|task|shared_task|command|flow|on_message)\b",
-    re.M,
-)
-_FRAMEWORK_IMPORT = re.compile(
-    rb"^[ \t]*(?:from|import)[ \t]+(?:fastapi|starlette|flask|quart|sanic|litestar|django|rest_framework|ninja"
-    rb"|chainlit|celery|dramatiq|rq|click|typer|streamlit|gradio)\b",
-    re.M,
-)
+# Seconds one file's analysis may take before it is reported as too slow.
+DEFAULT_FILE_TIMEOUT = 20.0
+# Runs of at most this many chosen files check every call for a wrapper at once (no rounds).
+SMALL_RUN = 40
+WRAPPER_ROUNDS = 3
+REPORT_URL = "https://github.com/promptlint/promptlint/issues"
 
-
-def _is_entry_file(path: Path, data: bytes) -> bool:
-    return (
-        path.stem == "views"
-        or b"__main__" in data
-        or (b"@" in data and _ENTRY_DECORATOR.search(data) is not None)
-        or _FRAMEWORK_IMPORT.search(data) is not None
-    )
+Progress = Callable[[int, int], None]  # (files done, files to do)
 
 
 @dataclass
@@ -69,190 +72,237 @@ class LintResult:
     analyses: list[FileAnalysis] = field(default_factory=list)
     files_checked: int = 0
     sources: dict[str, str] = field(default_factory=dict)  # texts of files with findings
+    reported: frozenset[str] = frozenset()  # files whose findings are reported (canonical)
+
+
+# ----------------------------------------------------------------------------- workers
+
+
+@dataclass
+class _Task:
+    """What a worker needs to analyse files (sent once per round)."""
+
+    run: str  # identifies the run: a new run never reuses an older run's index
+    root: str
+    wrappers: tuple
+    overrides: dict[str, str]
+    store: str | None
+    timeout: float
+    wrapper_names: frozenset[str] | None
+    known_wrappers: dict[str, tuple[WrapperDef, ...]]
+
+
+_state: dict[str, object] = {}
+_RUNS = itertools.count()
+
+
+def _init_worker(task: _Task) -> None:
+    """Set up (or reuse) this process's project index for a round."""
+    index = _state.get("index")
+    key = task.run
+    if index is None or _state.get("key") != key:
+        store = SummaryStore(Path(task.store)) if task.store else None
+        index = ProjectIndex(Path(task.root), overrides=task.overrides, store=store)
+        _state["index"] = index
+        _state["key"] = key
+    _state["task"] = task
+
+
+def _analyze_in_worker(path: str) -> FileAnalysis | FileError:
+    task: _Task = _state["task"]  # type: ignore[assignment]
+    index: ProjectIndex = _state["index"]  # type: ignore[assignment]
+    return analyze_file(path, index, task)
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signature
+    raise _Timeout
+
+
+def analyze_file(path: str, index: ProjectIndex, task: _Task) -> FileAnalysis | FileError:
+    """Summarize and analyse one file; every failure becomes a FileError for that file."""
+    index.start_file()
+    summary = index.summary(path)
+    if summary is None:
+        return FileError(path, "cannot read")
+    if summary.error is not None:
+        return FileError(path, summary.error, summary.error_line, summary.error_column)
+    timed = task.timeout > 0 and threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGALRM, _alarm) if timed else None
+    try:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, task.timeout)
+        analysis = analyze_module(
+            summary,
+            index,
+            configured=task.wrappers,
+            wrapper_names=task.wrapper_names,
+            known_wrappers=task.known_wrappers,
+            budget=Budget(),
+        )
+    except _Timeout:
+        return FileError(path, f"not analysed: analysis took over {task.timeout:g} s (the limit is `file-timeout`)")
+    except BudgetExceeded as error:
+        return FileError(path, f"not analysed: {error} (a prompt built to explode?)")
+    except RecursionError:
+        return FileError(path, "not analysed: too deeply nested to analyse")
+    except MemoryError:
+        return FileError(path, "not analysed: ran out of memory analysing it")
+    except Exception as error:  # noqa: BLE001 - one file's bug of ours must not stop the run
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        return FileError(
+            path,
+            f"internal error (a bug in promptlint {__version__}, not in this file): {type(error).__name__}: {error} "
+            f"at {os.path.basename(where.filename)}:{where.lineno}; please report it at {REPORT_URL}",
+            internal=True,
+        )
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    dependencies = tuple(item for item in analysis.dependencies if item[0] != path)
+    return replace(analysis, content_hash=summary.content_hash, module=summary.name, dependencies=dependencies)
+
+
+def _run_round(paths: list[str], task: _Task, jobs: int, progress: Progress | None, done: list[int], total: int) -> list[FileAnalysis | FileError]:
+    """Analyse `paths` (in a pool when worth it); a crashed worker costs only its files."""
+    if jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
+        _init_worker(task)
+        results = []
+        for path in paths:
+            results.append(_analyze_in_worker(path))
+            done[0] += 1
+            if progress:
+                progress(done[0], total)
+        return results
+    ordered = sorted(paths)  # neighbours share imports: keep them in one worker
+    chunk = max(1, min(16, len(ordered) // (jobs * 6)))
+    results_by_path: dict[str, FileAnalysis | FileError] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(task,)) as pool:
+            for path, result in zip(ordered, pool.map(_analyze_in_worker, ordered, chunksize=chunk)):
+                results_by_path[path] = result
+                done[0] += 1
+                if progress:
+                    progress(done[0], total)
+    except BrokenProcessPool:
+        for path in ordered:
+            if path not in results_by_path:
+                results_by_path[path] = _isolated(path, task)
+    return [results_by_path[path] for path in paths]
+
+
+def _isolated(path: str, task: _Task) -> FileAnalysis | FileError:
+    """Analyse one file in a process of its own: when a worker died, find which file killed
+    it without losing the others."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_init_worker, initargs=(task,)) as pool:
+        try:
+            return pool.submit(_analyze_in_worker, path).result(timeout=max(task.timeout * 2, 30))
+        except BrokenProcessPool:
+            return FileError(path, "not analysed: the analysis process crashed on this file", internal=True)
+        except Exception as error:  # noqa: BLE001 - a timeout or a pickling failure
+            return FileError(path, f"not analysed: {type(error).__name__}", internal=True)
+
+
+# ----------------------------------------------------------------------------- selection
+
+
+@dataclass
+class _File:
+    path: str  # canonical
+    data: bytes
+    module: str
+    package: str
+    imports: set[str] | None = None
+
+
+def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError]) -> list[_File]:
+    found = []
+    for path in paths:
+        if path in overrides:
+            data = overrides[path].encode("utf-8", "surrogatepass")
+        else:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as error:
+                errors.append(FileError(path, f"cannot read: {error.strerror or error}"))
+                continue
+        module, package = module_name_for(path)
+        found.append(_File(path, data, module, package))
+    return found
+
+
+def _imports(file: _File) -> set[str]:
+    if file.imports is None:
+        file.imports = prefilter.imported_modules(file.data, file.package)
+    return file.imports
+
+
+def select(project: list[_File], given: set[str], config: Config) -> tuple[set[str], set[str]]:
+    """The files to analyse: (files that may hold a call, entry-point files that may reach
+    one). `project` holds every file the selection may look at; `given` the ones linted.
+
+    1. Files that import an SDK and spell a call it is made with.
+    2. Files that spell such a call and import a project module that imports an SDK (a
+       client built in clients.py, called in bot.py).
+    3. Files that define an entry point and import a chosen file, until nothing new.
+    4. Files that import a given file (pre-commit passed a prompts module: the calls that
+       send its prompts are read again).
+    """
+    wrapper_modules, wrapper_calls = prefilter.configured_wrapper_names(config.wrappers)
+    configured = prefilter.name_calls(wrapper_calls)
+    chosen: set[str] = set()
+    client_modules: set[str] = set(wrapper_modules)
+    for file in project:
+        if prefilter.sdk_imports(file.data):
+            client_modules.add(file.module)
+            if prefilter.may_call_sdk(file.data):
+                chosen.add(file.path)
+        if configured is not None and configured.search(file.data):
+            chosen.add(file.path)
+    client_modules |= {name.rsplit(".", 1)[-1] for name in client_modules}
+    for file in project:
+        if file.path not in chosen and prefilter.has_call_shape(file.data) and _imports(file) & client_modules:
+            chosen.add(file.path)
+    given_modules = {f.module for f in project if f.path in given}
+    given_modules |= {name.rsplit(".", 1)[-1] for name in given_modules}
+    for file in project:
+        if file.path not in given and file.path not in chosen and _imports(file) & given_modules and prefilter.has_call_shape(file.data):
+            chosen.add(file.path)
+    entries: set[str] = set()
+    modules = {f.module for f in project if f.path in chosen}
+    modules |= {name.rsplit(".", 1)[-1] for name in modules}
+    pending = [f for f in project if f.path not in chosen and prefilter.is_entry_file(os.path.basename(f.path), f.data)]
+    while pending:
+        reached = [f for f in pending if _imports(f) & modules]
+        if not reached:
+            break
+        for file in reached:
+            entries.add(file.path)
+            modules.add(file.module)
+            modules.add(file.module.rsplit(".", 1)[-1])
+        pending = [f for f in pending if f.path not in entries]
+    return chosen, entries
 
 
 # ----------------------------------------------------------------------------- analysis
 
 
-def analyze_source(
-    path: Path, data: bytes | str, project: Project, wrappers: tuple[Wrapper, ...] = ()
-) -> FileAnalysis | FileError:
-    """Parse and analyse one file's contents; any failure becomes a FileError for that file."""
-    try:
-        module = cst.parse_module(data)
-    except cst.ParserSyntaxError as error:
-        return FileError(str(path), f"syntax error: {error.message}", error.raw_line)
-    except SyntaxError as error:  # libcst raises this for a bad or missing encoding declaration
-        return FileError(str(path), f"cannot decode: {error.msg} (not UTF-8 and no coding cookie)")
-    except UnicodeDecodeError as error:
-        return FileError(str(path), f"cannot decode: {error.reason} at byte {error.start}")
-    except RecursionError:
-        return FileError(str(path), "too deeply nested to parse")
-    try:
-        info = build_module_info(path, module.code, module)
-        return analyze_module(info, project, wrappers)
-    except RecursionError:
-        return FileError(str(path), "too deeply nested to analyse")
-    except Exception as error:  # noqa: BLE001 - one file's bug must not stop the run
-        return FileError(str(path), f"internal error while analysing: {type(error).__name__}: {error}")
+@dataclass
+class Run:
+    """What analysis found: every analysis (given files and the files read for them),
+    the errors of the given files, how many files were discovered, and which were given."""
 
-
-# Each worker process keeps one Project, so a module imported by many files is parsed once.
-_worker_project: Project | None = None
-_worker_wrappers: tuple[Wrapper, ...] = ()
-
-
-def _init_worker(root: str, wrappers: tuple[Wrapper, ...]) -> None:
-    global _worker_project, _worker_wrappers
-    _worker_project = Project(Path(root))
-    _worker_wrappers = wrappers
-
-
-def _analyze_in_worker(path: str) -> FileAnalysis | FileError:
-    assert _worker_project is not None
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        return FileError(path, f"cannot read: {error.strerror or error}")
-    if len(data) > MAX_ANALYSED_BYTES:
-        # libcst needs minutes and gigabytes for a multi-megabyte (generated) module.
-        return FileError(
-            path,
-            f"not analysed: {len(data) / 1e6:.1f} MB is over the {MAX_ANALYSED_BYTES / 1e6:.0f} MB limit "
-            "(generated code? exclude it)",
-        )
-    return analyze_source(Path(path), data, _worker_project, _worker_wrappers)
-
-
-Progress = Callable[[int, int], None]  # (files done, files to do)
-
-
-def _analyze_all(
-    paths: list[Path], config: Config, jobs: int, progress: Progress | None = None
-) -> list[FileAnalysis | FileError]:
-    init_args = (str(config.root), config.wrappers)
-    results: list[FileAnalysis | FileError] = []
-    if jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
-        _init_worker(*init_args)
-        for path in paths:
-            results.append(_analyze_in_worker(str(path)))
-            if progress:
-                progress(len(results), len(paths))
-        return results
-    chunk = max(1, min(32, len(paths) // (jobs * 8)))
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=init_args) as pool:
-        for result in pool.map(_analyze_in_worker, [str(p) for p in paths], chunksize=chunk):
-            results.append(result)
-            if progress:
-                progress(len(results), len(paths))
-    return results
-
-
-def _candidates(paths: list[Path], config: Config) -> tuple[list[tuple[Path, bytes]], list[FileError]]:
-    """Files worth parsing, chosen from their bytes without parsing anything.
-
-    1. Files that import an SDK (or a configured wrapper's module) and spell a call.
-    2. Files that spell a call or define an entry point and import a project module that
-       imports an SDK (a client built in clients.py, called in bot.py) — also when that
-       module was not among the paths given (pre-commit passes only changed files).
-    3. Files that define an entry point and import a file already chosen (a handler in
-       web.py calling a helper in llm.py), until nothing new is reached.
-    """
-    errors: list[FileError] = []
-    wrapper_modules, wrapper_calls = files.wrapper_prefilter_names(config.wrappers)
-    selected: dict[Path, bytes] = {}
-    client_modules: set[str] = set()  # modules that import an SDK
-    rest: list[tuple[Path, bytes]] = []
-    for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
-            continue
-        if files.imports_llm_sdk(data, wrapper_modules):
-            client_modules.add(module_name_for(path)[0])
-            if files.has_call_shape(data) or files.calls_wrapper(data, wrapper_calls):
-                selected[path] = data
-        else:
-            rest.append((path, data))
-    if not rest:
-        return list(selected.items()), errors
-    locate = _ProjectModules(config.root, client_modules)
-    chosen_modules = {module_name_for(path)[0] for path in selected}
-    # The costlier call-shape and entry-point searches run only on files whose imports
-    # (compared as sets) reach a module of interest.
-    pending = []
-    for path, data in rest:
-        module, package = module_name_for(path)
-        imported = files.imported_modules(data, package)
-        # `from app.agents import x` where app/ has no __init__.py: the module calls itself `agents`.
-        imported |= {name.split(".", i)[i] for name in imported for i in range(1, name.count(".") + 1)}
-        pending.append((path, data, module, imported))
-    first_round = True
-    while pending:
-        remaining = []
-        reached: set[str] = set()
-        for path, data, module, imported in pending:
-            via_client = first_round and locate.any_client(imported, path) and files.has_call_shape(data)
-            via_entry = bool(imported & chosen_modules) and _is_entry_file(path, data)
-            if via_client or via_entry:
-                selected[path] = data
-                reached.add(module)
-            else:
-                remaining.append((path, data, module, imported))
-        first_round = False
-        new = reached - chosen_modules
-        if not new:
-            break
-        chosen_modules |= new
-        pending = remaining
-    return list(selected.items()), errors
-
-
-class _ProjectModules:
-    """Answers "does this import name a project module that imports an SDK?", reading a
-    module from disk when it was not among the paths given."""
-
-    def __init__(self, root: Path, client_modules: set[str]) -> None:
-        self.bases = [os.path.abspath(root), os.path.join(os.path.abspath(root), "src")]
-        self.known = set(client_modules)
-        self.checked: dict[tuple[str, str], bool] = {}
-        self._entries: dict[str, set[str]] = {}
-
-    def any_client(self, imported: set[str], importer: Path) -> bool:
-        if imported & self.known:
-            return True
-        module = module_name_for(importer)[0]
-        top = os.path.dirname(os.path.abspath(importer))
-        for _ in range(module.count(".")):
-            top = os.path.dirname(top)
-        return any(self._on_disk(name, base) for name in imported for base in dict.fromkeys((top, *self.bases)))
-
-    def _names_in(self, base: str) -> set[str]:
-        """Top-level module names a directory offers (`pkg`, `mod` for mod.py)."""
-        if base not in self._entries:
-            try:
-                self._entries[base] = {entry.rsplit(".py", 1)[0] for entry in os.listdir(base)}
-            except OSError:
-                self._entries[base] = set()
-        return self._entries[base]
-
-    def _on_disk(self, name: str, base: str) -> bool:
-        if name.split(".", 1)[0] not in self._names_in(base):
-            return False
-        key = (base, name)
-        if key not in self.checked:
-            stem = os.path.join(base, *name.split("."))
-            found = False
-            for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-                try:
-                    with open(candidate, "rb") as handle:
-                        found = files.imports_llm_sdk(handle.read())
-                    break
-                except OSError:
-                    continue
-            self.checked[key] = found
-        return self.checked[key]
+    analyses: list[FileAnalysis]
+    errors: list[FileError]
+    files_checked: int
+    given: frozenset[str]
 
 
 def analyze_paths(
@@ -264,59 +314,158 @@ def analyze_paths(
     overrides: dict[Path, str] | None = None,
     progress: Progress | None = None,
 ) -> tuple[list[FileAnalysis], list[FileError], int]:
-    """Analyse every candidate file under `paths`: (analyses, errors, files discovered)."""
-    overrides = {path.resolve(): text for path, text in (overrides or {}).items()}
-    # A path whose text is given (`--stdin-filename` naming a file not saved yet) need not exist.
-    unsaved = [Path(p) for p in paths if Path(p).resolve() in overrides and not os.path.lexists(p)]
-    discovered, errors = files.discover([p for p in paths if Path(p) not in unsaved], config)
-    discovered = sorted({*discovered, *unsaved})
-    if overrides:
-        project = Project(config.root, overrides)
-        analyses: list[FileAnalysis] = []
-        for path in discovered:
-            resolved = path.resolve()
-            data: bytes | str
-            if resolved in overrides:
-                data = overrides[resolved]
-            else:
-                try:
-                    data = path.read_bytes()
-                except OSError as error:
-                    errors.append(FileError(str(path), f"cannot read: {error.strerror or error}"))
-                    continue
-            result = analyze_source(path, data, project, config.wrappers)
-            if isinstance(result, FileError):
-                errors.append(result)
-            else:
-                encoded = data.encode("utf-8") if isinstance(data, str) else data
-                analyses.append(replace(result, content_hash=file_hash(encoded)))
-        return analyses, errors, len(discovered)
+    """`analyze_run` as (analyses, errors, files discovered)."""
+    run = analyze_run(paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides, progress=progress)
+    return run.analyses, run.errors, run.files_checked
 
-    candidates, read_errors = _candidates(discovered, config)
-    errors.extend(read_errors)
-    cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache)
+
+def analyze_run(
+    paths: Sequence[str | Path],
+    config: Config,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    overrides: dict[Path, str] | None = None,
+    progress: Progress | None = None,
+    file_timeout: float = DEFAULT_FILE_TIMEOUT,
+) -> Run:
+    """Analyse every chosen file under `paths`. Paths in results are canonical (absolute,
+    symlinks kept)."""
+    overrides_c = {canonical(path): text for path, text in (overrides or {}).items()}
+    unsaved = [p for p in paths if canonical(p) in overrides_c and not os.path.lexists(p)]
+    discovered, errors = files.discover([p for p in paths if p not in unsaved], config)
+    given = sorted({canonical(p) for p in (*discovered, *unsaved)})
+    given_set = set(given)
+    errors = [replace(e, filename=canonical(e.filename)) for e in errors]
+    project_files = _read(given, overrides_c, errors)
+    # A run on some files only (pre-commit passes the changed ones) also reads the files of
+    # the project that import them or that they reach.
+    subset = any(os.path.isfile(p) or Path(p) in unsaved for p in paths)
+    if subset:
+        others, _ = files.discover([config.root], config)
+        extra = sorted({canonical(p) for p in others} - given_set)
+        project_files += _read(extra, overrides_c, [])
+    chosen, entries = select(project_files, given_set, config)
+    too_large = {f.path for f in project_files if (f.path in chosen or f.path in entries) and len(f.data) > MAX_ANALYSED_BYTES}
+    for path in sorted(too_large):
+        if path in given_set:
+            size = next(len(f.data) for f in project_files if f.path == path)
+            errors.append(
+                FileError(path, f"not analysed: {size / 1e6:.1f} MB is over the {MAX_ANALYSED_BYTES / 1e6:.0f} MB limit (generated code? exclude it)")
+            )
+    targets = sorted((chosen | entries) - too_large)
+    jobs = max(1, min(jobs or os.cpu_count() or 1, os.cpu_count() or 1, len(targets) or 1))
+    cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides_c)
+    with _summary_store(config, use_cache and not overrides_c) as store:
+        task = _Task(
+            run=f"{os.getpid()}-{id(config)}-{next(_RUNS)}",
+            root=str(config.root),
+            wrappers=config.wrappers,
+            overrides=overrides_c,
+            store=store,
+            timeout=file_timeout,
+            wrapper_names=None if len(targets) <= SMALL_RUN else frozenset(),
+            known_wrappers={},
+        )
+        hashes = {f.path: file_hash(f.data) for f in project_files}
+        results = _analyze(targets, task, cache, hashes, jobs, progress)
+        if task.wrapper_names is not None:
+            results = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)
     analyses = []
-    pending: list[tuple[Path, str]] = []
-    for path, data in candidates:
-        digest = file_hash(data)
-        cached = cache.get(path, digest)
-        # An entry holds file names as the run that wrote it spelled them (relative to its
-        # working directory): under another spelling it would report paths that are wrong here.
-        if cached is not None and cached.filename == str(path):
-            analyses.append(cached)
-        else:
-            pending.append((path, digest))
-    results = _analyze_all([p for p, _ in pending], config, jobs or os.cpu_count() or 1, progress)
-    for (path, digest), result in zip(pending, results):
+    for path, result in sorted(results.items()):
         if isinstance(result, FileError):
-            errors.append(result)
+            if path in given_set or result.internal:
+                errors.append(result)
         else:
-            result = replace(result, content_hash=digest)
-            cache.put(path, digest, result)
             analyses.append(result)
-    analyses.sort(key=lambda a: a.filename)
     errors.sort(key=lambda e: e.filename)
-    return analyses, errors, len(discovered)
+    return Run(analyses, errors, len(given), frozenset(given_set))
+
+
+def _analyze(
+    paths: list[str],
+    task: _Task,
+    cache: ResultsCache,
+    hashes: dict[str, str],
+    jobs: int,
+    progress: Progress | None,
+) -> dict[str, FileAnalysis | FileError]:
+    """One round: cached analyses where still valid, the rest analysed."""
+    results: dict[str, FileAnalysis | FileError] = {}
+    pending = []
+    extra = _round_key(task)
+    for path in paths:
+        cached = cache.get(Path(path), hashes[path], extra)
+        if cached is not None:
+            results[path] = cached
+        else:
+            pending.append(path)
+    done = [len(results)]
+    for path, result in zip(pending, _run_round(pending, task, jobs, progress, done, len(paths))):
+        results[path] = result
+        if isinstance(result, FileAnalysis):
+            cache.put(Path(path), hashes[path], result, extra)
+    return results
+
+
+def _round_key(task: _Task) -> str:
+    """What a round's analyses depend on besides the file: the wrappers looked for."""
+    if task.wrapper_names is None:
+        return "all"
+    known = sorted((name, tuple(sorted(w.function for w in defs))) for name, defs in task.known_wrappers.items())
+    return hashlib.blake2b(repr((sorted(task.wrapper_names), known)).encode(), digest_size=16).hexdigest()
+
+
+def _wrapper_rounds(
+    results: dict[str, FileAnalysis | FileError],
+    project_files: list[_File],
+    task: _Task,
+    cache: ResultsCache,
+    hashes: dict[str, str],
+    jobs: int,
+    progress: Progress | None,
+    skip: set[str],
+) -> dict[str, FileAnalysis | FileError]:
+    """Find the callers of wrappers: each round reads the files that spell a call of a
+    wrapper found so far; the wrappers they define name the next round's files."""
+    names: set[str] = set()
+    for _ in range(WRAPPER_ROUNDS):
+        known: dict[str, list[WrapperDef]] = {}
+        for result in results.values():
+            if isinstance(result, FileAnalysis):
+                for wrapper in result.wrappers:
+                    known.setdefault(wrapper.name, []).append(wrapper)
+        new = set(known) - names
+        if not new:
+            break
+        names |= new
+        pattern = prefilter.name_calls(frozenset(names))
+        callers = sorted(f.path for f in project_files if f.path not in skip and pattern is not None and pattern.search(f.data))
+        if not callers:
+            break
+        task = replace(task, wrapper_names=frozenset(names), known_wrappers={k: tuple(x) for k, x in known.items()})
+        results.update(_analyze(callers, task, cache, hashes, jobs, progress))
+    return results
+
+
+class _summary_store:
+    """The summary store for a run: `.promptlint_cache/index` with the cache on, else a
+    temporary directory that lives as long as the run (workers still share summaries)."""
+
+    def __init__(self, config: Config, persistent: bool) -> None:
+        self.persistent = persistent
+        self.directory = str(Path(config.root) / CACHE_DIRNAME / "index") if persistent else None
+        self._temporary: tempfile.TemporaryDirectory | None = None
+
+    def __enter__(self) -> str | None:
+        if self.directory is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="promptlint-index-")
+            return self._temporary.name
+        return self.directory
+
+    def __exit__(self, *exc) -> None:
+        if self._temporary is not None:
+            self._temporary.cleanup()
 
 
 # ----------------------------------------------------------------------------- linking
@@ -324,13 +473,18 @@ def analyze_paths(
 
 def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
     """Mark calls reached from an entry point in any file: a handler's helper in another
-    module is user-facing too (direct imports only, as the call graph is static)."""
+    module is user-facing too. Wrapped SDK calls (made inside a wrapper whose callers were
+    found) are marked so rules judge the callers, where the prompt is written."""
     edges: dict[str, set[str]] = {}
     entries: list[Handler] = []
+    wrapped: set[tuple[str, int]] = set()
     for analysis in analyses:
         entries.extend(analysis.handlers)
         for caller, callees in analysis.calls_from:
             edges.setdefault(caller, set()).update(callees)
+        for call in analysis.calls:
+            if call.via is not None:
+                wrapped.update((path, span.start.row) for path, span in call.related)
     reached: dict[str, Handler] = {}
     # User-facing entry points first, so a function reached from both counts as user-facing.
     for entry in sorted(entries, key=lambda h: not h.user_facing):
@@ -351,7 +505,8 @@ def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
                 context = replace(context, handler=entry)
             elif entry is not None and not entry.user_facing and context.background is None:
                 context = replace(context, background=entry.framework)
-            calls.append(replace(call, context=context))
+            is_wrapped = call.via is None and (call.filename, call.span.start.row) in wrapped
+            calls.append(replace(call, context=context, wrapped=is_wrapped))
         linked.append(replace(analysis, calls=tuple(calls)))
     return linked
 
@@ -363,10 +518,10 @@ class SourceReader:
     """File texts for fixes and suppressions, read once, with in-memory overrides."""
 
     def __init__(self, overrides: dict[Path, str] | None = None) -> None:
-        self._texts = {str(path.resolve()): text for path, text in (overrides or {}).items()}
+        self._texts = {canonical(path): text for path, text in (overrides or {}).items()}
 
     def __call__(self, filename: str) -> str:
-        key = str(Path(filename).resolve())
+        key = canonical(filename)
         if key not in self._texts:
             try:
                 self._texts[key] = files.decode_source(Path(filename).read_bytes())
@@ -398,20 +553,17 @@ def run_rules(
         )
         for rule in rules
     }
+    judged = list(analyses)
+    calls_by_file: dict[str, list] = {}
+    for analysis in judged:
+        for call in analysis.calls:
+            calls_by_file.setdefault(call.filename, []).append(call)
     # Each finding with the lines whose directive silences it: its own first and last
     # line, and the first line of every call it lies in.
     found: dict[tuple, tuple[Diagnostic, set[int]]] = {}
-    analyses = list(analyses)
-    calls_by_file: dict[str, list] = {}
-    for analysis in analyses:
-        for call in analysis.calls:
-            calls_by_file.setdefault(call.filename, []).append(call)
-    relative = bool(analyses) and not os.path.isabs(analyses[0].filename)
     for rule in rules:
-        for diagnostic in rule.check_project(analyses, contexts[rule.code]):
-            filename = _named_like(diagnostic.filename, relative)
-            if filename != diagnostic.filename:
-                diagnostic = replace(diagnostic, filename=filename)
+        for diagnostic in rule.check_project(judged, contexts[rule.code]):
+            diagnostic = replace(diagnostic, filename=canonical(diagnostic.filename))
             key = (diagnostic.code, diagnostic.filename, diagnostic.span, diagnostic.message)
             _, rows = found.setdefault(key, (diagnostic, {diagnostic.span.start.row, diagnostic.span.end.row}))
             rows.update(_enclosing_call_rows(calls_by_file, diagnostic))
@@ -432,19 +584,6 @@ def run_rules(
     return diagnostics
 
 
-def _named_like(filename: str, relative: bool) -> str:
-    """`filename` (a finding in another module than the analysed file, such as an imported
-    prompt, which the analysis knows by its absolute path) made relative to the working
-    directory when the analysed file was named relative, so every report names files the
-    way the user did and one file is never named two ways."""
-    if not os.path.isabs(filename) or not relative:
-        return filename
-    try:
-        return os.path.relpath(filename)
-    except ValueError:  # another drive (Windows)
-        return filename
-
-
 def _enclosing_call_rows(calls_by_file: dict[str, list], diagnostic: Diagnostic) -> set[int]:
     """The first line of each call in the finding's file whose span holds the finding's span.
 
@@ -454,9 +593,25 @@ def _enclosing_call_rows(calls_by_file: dict[str, list], diagnostic: Diagnostic)
     return {
         call.span.start.row
         for call in calls_by_file.get(diagnostic.filename, ())
-        if call.span.start <= diagnostic.span.start
-        and diagnostic.span.end <= call.span.end
+        if call.span.start <= diagnostic.span.start and diagnostic.span.end <= call.span.end
     }
+
+
+def reported_files(analyses: list[FileAnalysis], given: frozenset[str]) -> frozenset[str]:
+    """The files whose findings a run reports: the files it was given, and the files that
+    hold prompts sent by calls in them (a prompt is reported where it is written)."""
+    found = set(given)
+    for analysis in analyses:
+        if analysis.filename not in given:
+            continue
+        for call in analysis.calls:
+            for text in (call.system, call.tools, *(m.content for m in call.messages)):
+                if text is not None:
+                    found.update(s.filename for s in text.segments if s.filename)
+            if call.model_argument is not None and call.model_argument.filename:
+                found.add(call.model_argument.filename)
+            found.update(path for path, _ in call.related)
+    return frozenset(found)
 
 
 def lint(
@@ -469,29 +624,43 @@ def lint(
     today: date | None = None,
     progress: Progress | None = None,
 ) -> LintResult:
-    analyses, errors, count = analyze_paths(
-        paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides, progress=progress
-    )
+    run = analyze_run(paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides, progress=progress)
+    analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
     analyses = link_entry_points(analyses)
     reader = SourceReader(overrides)
+    reported = reported_files(analyses, given)
     cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides)
-    key = _run_key(analyses, errors, today or date.today())
+    key = _run_key(analyses, errors, today or date.today(), reported)
     diagnostics = cache.get_findings(key)
     if diagnostics is None:
-        diagnostics = run_rules(analyses, config, today=today, read_source=reader)
+        diagnostics = [d for d in run_rules(analyses, config, today=today, read_source=reader) if d.filename in reported]
         cache.put_findings(key, diagnostics)
+    diagnostics = [replace(d, filename=display_path(d.filename)) for d in diagnostics]
+    errors = [replace(e, filename=display_path(e.filename)) for e in errors]
     sources = {d.filename: reader(d.filename) for d in diagnostics}
-    return LintResult(diagnostics, errors, analyses, count, sources)
+    given_analyses = [a for a in analyses if a.filename in given]
+    return LintResult(diagnostics, errors, given_analyses, count, sources, reported)
 
 
-def _run_key(analyses: list[FileAnalysis], errors: list[FileError], today: date) -> str:
+def display_path(path: str) -> str:
+    """A file as reports name it: relative to the working directory when inside it, else
+    absolute; the same file is spelled the same way however it was given."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive (Windows)
+        return path
+    return path if relative.startswith(os.pardir + os.sep) or relative == os.pardir else relative
+
+
+def _run_key(analyses: list[FileAnalysis], errors: list[FileError], today: date, reported: frozenset[str]) -> str:
     """Everything the rules' findings depend on besides configuration and version: each
-    analysed file's name and bytes, the files it read, the files that failed, and the
-    date (retirements depend on it)."""
+    analysed file's name, module name and bytes, the files it read, the files that failed,
+    the files reported and the date (retirements depend on it)."""
     digest = hashlib.blake2b(digest_size=16)
     digest.update(today.isoformat().encode())
     for analysis in analyses:
-        digest.update(repr((analysis.filename, analysis.content_hash, analysis.dependencies)).encode())
+        digest.update(repr((analysis.filename, analysis.module, analysis.content_hash, analysis.dependencies)).encode("utf-8", "surrogatepass"))
     for error in errors:
-        digest.update(repr((error.filename, error.reason, error.line)).encode())
+        digest.update(repr((error.filename, error.reason, error.line)).encode("utf-8", "surrogatepass"))
+    digest.update(repr(sorted(reported)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()

@@ -102,8 +102,23 @@ class Rule:
             yield from self.check(analysis, ctx)
 
     def check(self, analysis: FileAnalysis, ctx: RuleContext) -> Iterator[Diagnostic]:
-        for call in analysis.calls:
+        for call in self.judged(analysis.calls):
             yield from self.check_call(call, ctx)
+
+    # A call of a project wrapper (`LLMCall.via`) carries the prompt as its caller wrote it;
+    # the SDK call inside the wrapper (`LLMCall.wrapped`) only sees parameters. A rule about
+    # prompts or about the calling code judges the wrapper calls; a rule about the SDK call
+    # itself (is it streamed?) judges the SDK call, and says so here.
+    judges_wrapper_calls: ClassVar[bool] = True
+    judges_wrapped_calls: ClassVar[bool] = False
+
+    def judged(self, calls: Iterable[LLMCall]) -> list[LLMCall]:
+        """The calls this rule looks at (see `judges_wrapper_calls`)."""
+        return [
+            call
+            for call in calls
+            if (self.judges_wrapper_calls or call.via is None) and (self.judges_wrapped_calls or not call.wrapped)
+        ]
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterable[Diagnostic]:
         return ()

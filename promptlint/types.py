@@ -125,6 +125,8 @@ class FileError:
     filename: str
     reason: str
     line: int | None = None
+    column: int | None = None
+    internal: bool = False  # a bug of promptlint's, not a problem with the file
 
 
 # --------------------------------------------------------------------------- prompts
@@ -168,6 +170,9 @@ class Segment:
     filename: str | None = None
     span: Span | None = None
     literal: StringLiteral | None = None  # set when the text is exactly one plain literal
+    # Characters of static text left out of `text` because the prompt is too large to hold
+    # (`A = "ab" * 1000; B = A * 1000; C = B * 1000`): `text` is its beginning.
+    omitted: int = 0
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,11 @@ class PromptText:
     def dynamic_segments(self) -> tuple[Segment, ...]:
         return tuple(s for s in self.segments if s.kind.is_dynamic)
 
+    @property
+    def omitted(self) -> int:
+        """Characters of static text too large to hold (see `Segment.omitted`)."""
+        return sum(s.omitted for s in self.segments)
+
     def __add__(self, other: PromptText) -> PromptText:
         return PromptText(self.segments + other.segments)
 
@@ -215,6 +225,7 @@ class Argument:
     source: str
     literal: str | int | float | bool | None = None
     is_literal: bool = False
+    filename: str | None = None  # the file `span` is in (the call's when None)
 
 
 @dataclass(frozen=True)
@@ -316,12 +327,36 @@ class LLMCall:
     # `system=[{"type": "text", ...}]`), one Message per block with its own marker, so the
     # place of a breakpoint inside the system prompt is known; () for a plain string.
     system_blocks: tuple[Message, ...] = ()
+    # A call of a project function that forwards to the SDK (an inferred or configured
+    # wrapper): its qualified name, and where the SDK call it reaches is written.
+    via: str | None = None
+    related: tuple[tuple[str, Span], ...] = ()
+    # The SDK call is made inside a wrapper whose callers were found: those calls carry the
+    # prompt, so rules judge them instead of this one.
+    wrapped: bool = False
 
     def argument(self, name: str) -> Argument | None:
         for argument in self.arguments:
             if argument.name == name:
                 return argument
         return None
+
+
+@dataclass(frozen=True)
+class WrapperDef:
+    """A project function that forwards its parameters into an LLM call's prompt or model
+    (found by analysis): calls of it are LLM calls whose prompt is written at the caller.
+
+    `function` is its qualified name, `name` its last component (the prefilter looks for
+    it), `params` the parameters it forwards, `level` 1 when it calls the SDK itself, 2 or
+    3 when it calls a wrapper of the level below.
+    """
+
+    function: str
+    path: str
+    name: str
+    params: tuple[str, ...]
+    level: int = 1
 
 
 @dataclass(frozen=True)
@@ -341,3 +376,5 @@ class FileAnalysis:
     calls_from: tuple[tuple[str, tuple[str, ...]], ...] = ()
     dependencies: tuple[tuple[str, str], ...] = ()
     content_hash: str = ""  # hash of the analysed bytes (set by the engine)
+    wrappers: tuple[WrapperDef, ...] = ()  # the file's functions that forward to an LLM call
+    module: str = ""  # the dotted module name the analysis used

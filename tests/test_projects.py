@@ -17,6 +17,7 @@ through the engine, as `promptlint calls` and `promptlint check` do.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -40,14 +41,17 @@ def research_agent(tmp_path: Path) -> Path:
     return Path(shutil.copytree(FIXTURES / "research_agent", tmp_path / "research_agent"))
 
 
-def calls_of(root: Path, *, use_cache: bool = False) -> dict[str, LLMCall]:
-    """The project's calls after entry-point linking, keyed by `file:function`."""
+def calls_of(root: Path, *, use_cache: bool = False, wrappers: bool = False) -> dict[str, LLMCall]:
+    """The project's SDK calls (with `wrappers`, its calls of wrapper functions instead)
+    after entry-point linking, keyed by `file:function`."""
     result = lint([root], Config(root=root, select=()), use_cache=use_cache, jobs=1)
     assert not result.errors, result.errors
     found: dict[str, LLMCall] = {}
     for analysis in result.analyses:
         for call in analysis.calls:
-            relative = Path(call.filename).relative_to(root).as_posix()
+            if (call.via is not None) != wrappers:
+                continue
+            relative = Path(os.path.relpath(call.filename, root)).as_posix()
             key = f"{relative}:{(call.context.function or '').rsplit('.', 1)[-1]}"
             assert key not in found
             found[key] = call
@@ -125,6 +129,30 @@ def test_support_bot_inventory_rows(support_bot: Path) -> None:
     assert digest["user_facing"] is False and digest["background"] == "__main__ block"
 
 
+def test_support_bot_wrapper_calls_carry_the_prompt_as_the_caller_writes_it(support_bot: Path) -> None:
+    """llm.answer() forwards its parameter into the SDK call: the route calling it is an LLM
+    call site, with the SDK call's prompt read through the argument the route passes."""
+    wrappers = calls_of(support_bot, wrappers=True)
+    assert {key: (c.via, c.api, c.model) for key, c in wrappers.items()} == {
+        "support_bot/web.py:chat": ("support_bot.llm.answer", "openai.chat.completions.create", "gpt-4o-mini"),
+        "support_bot/web.py:new_ticket": ("support_bot.llm.triage", "openai.chat.completions.create", "gpt-4o-mini"),
+        "scripts/nightly_digest.py:main": ("support_bot.llm.digest", "anthropic.messages.create", "claude-sonnet-4-5"),
+    }
+    chat = wrappers["support_bot/web.py:chat"]
+    assert chat.context.handler is not None and chat.context.handler.route == "POST /chat"
+    system, user = chat.messages
+    assert system.content is not None and system.content.static_text.startswith("You are the support assistant")
+    assert user.content is not None and [(s.kind, s.text) for s in user.content.segments] == [(SegmentKind.EXTERNAL, "question.text")]
+    ((where, span),) = chat.related
+    assert Path(where).name == "llm.py" and span.start.row == 14
+    ticket = wrappers["support_bot/web.py:new_ticket"]
+    assert ticket.messages[0].content is not None
+    assert ticket.messages[0].content.static_prefix == "Classify this ticket as billing, shipping or other:\n\n"
+    assert wrappers["scripts/nightly_digest.py:main"].context.background == "__main__ block"
+    # The SDK calls inside the wrappers are judged at their callers.
+    assert all(call.wrapped for call in calls_of(support_bot).values())
+
+
 def test_support_bot_records_cross_module_dependencies(support_bot: Path) -> None:
     analyses, _, _ = analyze_paths([support_bot], Config(root=support_bot), jobs=1, use_cache=False)
     (llm,) = [a for a in analyses if Path(a.filename).name == "llm.py"]
@@ -145,7 +173,7 @@ def test_support_bot_single_file_run_still_resolves_imports(support_bot: Path) -
     """pre-commit passes changed files only: llm.py alone should still see clients and prompts."""
     result = lint([support_bot / "support_bot" / "llm.py"], Config(root=support_bot, select=()), use_cache=False, jobs=1)
     assert not result.errors
-    calls = [c for a in result.analyses for c in a.calls]
+    calls = [c for a in result.analyses for c in a.calls if c.via is None]
     assert [c.model for c in calls] == ["gpt-4o-mini", "gpt-4o-mini", "claude-sonnet-4-5"]
     assert calls[2].system is not None and calls[2].system.is_static
 
@@ -177,6 +205,16 @@ def test_research_agent_src_layout_calls(research_agent: Path) -> None:
         # A client returned by a helper in settings.py, stored on self in __init__.
         "src/research_agent/agent.py:summarize": ("google", "google.models.generate_content", "gemini-2.5-flash"),
     }
+
+
+def test_research_agent_route_calls_a_wrapper_method_on_an_instance(research_agent: Path) -> None:
+    """`agent.plan(question)` on a module-level `ResearchAgent()`: a method forwarding its
+    parameter into the SDK call, so the route is an LLM call site with the method's prompt."""
+    (route,) = calls_of(research_agent, wrappers=True).values()
+    assert route.via == "research_agent.agent.ResearchAgent.plan"
+    assert route.model == "claude-sonnet-4-5"
+    assert route.context.handler is not None and route.context.handler.route == "POST /research"
+    assert route.system is not None and route.system.static_text == read(research_agent, "src/research_agent/prompts/files/planner.md")
 
 
 def test_research_agent_prompts_through_reexporting_package(research_agent: Path) -> None:

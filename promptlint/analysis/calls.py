@@ -1,581 +1,557 @@
 # SPDX-License-Identifier: MIT
 """Finds every LLM call in a module and normalizes it into an `LLMCall`.
 
-One walk over the tree. For each call whose method name could be an SDK call, the
-receiver is traced back to an SDK constructor (`SdkObject`) through assignments, `self`
-attributes, parameters' annotations, helper functions and imports from other project
-modules; the SDK's `Provider` then reads the arguments. The walk also records where each
-call sits (function, loops, statement) and the module's entry points, which the engine
-links across files.
+A module's summary lists every call it makes, with its context (function, loops,
+statement). A call is an LLM call when its callee resolves (`objects`) to an SDK method or
+function, or to a project function that forwards its parameters to one (a wrapper:
+inferred here, or configured in `[tool.promptlint.wrappers]`). The SDK's `Provider` then
+reads the arguments; for a wrapper call they are the SDK call's own arguments, read with
+the wrapper's parameters bound to what this call passes, so the prompt is resolved as the
+caller wrote it.
+
+The same pass records what the engine links across files: the module's entry points and,
+for each of its functions, the project functions it calls.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
-import libcst as cst
-
-from promptlint.analysis.entrypoints import (
-    function_entry,
-    gradio_callbacks,
-    is_main_guard,
-    is_streamlit_app,
-    registered_routes,
-    rq_jobs,
-)
+from promptlint.analysis import entrypoints
 from promptlint.analysis.messages import MessageReader
-from promptlint.analysis.project import Project
-from promptlint.analysis.prompts import MAX_DEPTH, Resolver, _returns
+from promptlint.analysis.objects import (
+    Budget,
+    CallBudgetExceeded,
+    Objects,
+    Partial,
+    ProjectClass,
+    ProjectFunction,
+    SdkName,
+    SdkObject,
+)
+from promptlint.analysis.prompts import Prompts
 from promptlint.analysis.providers import REGISTRY, Registry
-from promptlint.analysis.providers.base import CallSite, SdkObject, call_arguments
-from promptlint.analysis.providers.wrapper import build_wrapper_call
+from promptlint.analysis.providers.base import CallSite, to_span
+from promptlint.analysis.providers.wrapper import build_configured_call
+from promptlint.analysis.scope import ClassRef, Scope, qualify
 from promptlint.config import Wrapper
-from promptlint.analysis.scope import FunctionInfo, ModuleInfo, Scope, dotted_name, module_name_for
-from promptlint.types import CallContext, FileAnalysis, Handler, LLMCall, Loop
+from promptlint.index import values as v
+from promptlint.index.project import ProjectIndex
+from promptlint.index.summary import MODULE_FUNCTION, CallInfo, FunctionSummary, ModuleSummary
+from promptlint.types import CallContext, FileAnalysis, Handler, LLMCall, Loop, WrapperDef
 
-LOOP_NODES = (cst.For, cst.While, cst.ListComp, cst.SetComp, cst.DictComp, cst.GeneratorExp)
-BATCH_API_MARKERS = ("batches.create", "create_batch", "BatchModelRequests")
+MAX_WRAPPER_DEPTH = 3  # wrapper -> wrapper -> wrapper -> SDK
+BATCH_API_MARKERS = ("batches.create", "create_batch", "BatchModelRequests", "batch_completion")
+# Arguments of an SDK call that carry the prompt or the model: a function whose parameters
+# flow into one of them forwards a prompt, which makes it a wrapper.
+PROMPT_ARGUMENTS = (
+    "messages", "system", "prompt", "input", "instructions", "contents", "message", "model", "model_name",
+    "user_prompt", "history", "#0", "#1",
+)
 
 
-class ObjectResolver:
-    """Traces an expression back to the SDK object it holds."""
 
-    def __init__(self, resolver: Resolver, registry: Registry) -> None:
-        self.resolver = resolver
-        self.registry = registry
-        self._memo: dict[int, SdkObject | None] = {}
+@dataclass(frozen=True, slots=True)
+class Reached:
+    """An SDK call a callee reaches: the call, where it is read, and through which wrappers."""
 
-    def resolve(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> SdkObject | None:
-        key = id(node)
-        if key in self._memo:
-            return self._memo[key]
-        self._memo[key] = None  # guards against cycles (a = a.with_options())
-        found = self._resolve(node, scope, depth) if depth <= MAX_DEPTH else None
-        self._memo[key] = found
-        return found
-
-    def _resolve(self, node: cst.BaseExpression, scope: Scope, depth: int) -> SdkObject | None:
-        if isinstance(node, cst.Await):
-            return self.resolve(node.expression, scope, depth + 1)
-        if isinstance(node, cst.Call):
-            return self._from_call(node, scope, depth)
-        if isinstance(node, (cst.Name, cst.Attribute)):
-            followed = self.resolver.follow(node, scope)
-            if followed is None:
-                return None
-            if followed.kind == "param" and isinstance(node, cst.Name):
-                return self._from_annotation(node.value, followed.scope)
-            if followed.kind in ("value", "with") and followed.node is not None:
-                return self.resolve(followed.node, followed.scope, depth + 1)
-        return None
-
-    def _from_annotation(self, name: str, scope: Scope) -> SdkObject | None:
-        """A parameter annotated with an SDK client class: `def answer(client: AsyncOpenAI)`."""
-        function = scope.function
-        while function is not None and name not in function.params:
-            function = function.parent
-        if function is None:
-            return None
-        annotation = function.params[name].annotation
-        if annotation is None:
-            return None
-        dotted = dotted_name(annotation.annotation)
-        if dotted is None:
-            return None
-        qualified = scope.module.qualify(dotted)
-        constructor = self.registry.constructors.get(qualified)
-        if constructor is None:
-            return None
-        provider, kind, is_async = constructor
-        return SdkObject(provider.sdk, kind, qualified, is_async)
-
-    def _from_call(self, call: cst.Call, scope: Scope, depth: int) -> SdkObject | None:
-        qualified = self.resolver.qualified_name(call.func, scope)
-        if qualified is not None:
-            constructor = self.registry.constructors.get(qualified)
-            if constructor is not None:
-                provider, kind, is_async = constructor
-                return SdkObject(provider.sdk, kind, qualified, is_async, settings=call_arguments(call, scope))
-            factory = self.registry.factories.get(qualified)
-            if factory is not None:
-                return factory(self, call, scope, depth)
-        if isinstance(call.func, cst.Attribute):
-            split = self.split(call.func, scope, depth)
-            if split is not None:
-                obj, path = split
-                return self.registry.by_sdk[obj.provider].derive(obj, path, call, scope)
-        helper = self.resolver.helper_function(call.func, scope)
-        if helper is not None:
-            function, module_scope = helper
-            for ret in reversed(_returns(function.node)):
-                if ret.value is not None:
-                    found = self.resolve(ret.value, Scope(module_scope.module, function), depth + 1)
-                    if found is not None:
-                        return found
-        return None
-
-    def split(self, func: cst.Attribute, scope: Scope, depth: int = 0) -> tuple[SdkObject, tuple[str, ...]] | None:
-        """`client.chat.completions.create` -> (client's object, ("chat", "completions", "create"))."""
-        chain: list[cst.BaseExpression] = []
-        node: cst.BaseExpression = func
-        while isinstance(node, cst.Attribute):
-            chain.append(node)
-            node = node.value
-        chain.append(node)
-        chain.reverse()  # base first, then each longer prefix, func last
-        names = [n.attr.value for n in chain[1:]]  # type: ignore[union-attr]
-        for index, prefix in enumerate(chain[:-1]):
-            obj = self.resolve(prefix, scope, depth + 1)
-            if obj is not None:
-                return obj, tuple(names[index:])
-        return None
+    info: CallInfo
+    scope: Scope
+    api: str
+    obj: SdkObject | None
+    partial: tuple[v.Call, Scope] | None
+    via: tuple[str, ...]  # wrapper qualified names, outermost first
 
 
 @dataclass
-class _Frame:
-    """A function being walked, with the loops and statements open inside it."""
+class CallFinder:
+    """Analyses one module: its LLM calls, wrappers, entry points and call edges."""
 
-    function: FunctionInfo | None
-    calls_made: set[str] = field(default_factory=set)
+    module: ModuleSummary
+    index: ProjectIndex
+    registry: Registry = REGISTRY
+    configured: tuple[Wrapper, ...] = ()
+    # Names of known wrapper functions (last component): calls of these are checked as
+    # wrapper calls. None checks every call (small runs, such as pre-commit's).
+    wrapper_names: frozenset[str] | None = frozenset()
+    known_wrappers: dict[str, tuple[WrapperDef, ...]] = field(default_factory=dict)
+    budget: Budget = field(default_factory=Budget)
 
-
-class CallFinder(cst.CSTVisitor):
-    """The one walk over a module that finds calls and records their context."""
-
-    def __init__(
-        self,
-        module: ModuleInfo,
-        project: Project,
-        registry: Registry = REGISTRY,
-        wrappers: tuple[Wrapper, ...] = (),
-    ) -> None:
-        self.module = module
-        self.wrappers = {wrapper.function: wrapper for wrapper in wrappers}
-        self.wrapper_names = frozenset(name.rsplit(".", 1)[-1] for name in self.wrappers)
-        self.project = project
-        self.registry = registry
-        self.resolver = Resolver(project)
-        self.reader = MessageReader(self.resolver)
-        self.objects = ObjectResolver(self.resolver, registry)
-        self.parents: list[cst.CSTNode] = []
+    def __post_init__(self) -> None:
+        self.objects = Objects(self.index, self.registry, self.budget)
+        self.prompts = Prompts(self.index, self.objects)
+        self.reader = MessageReader(self.prompts)
+        self.configured_by_name = {wrapper.function: wrapper for wrapper in self.configured}
+        self._wrapper_memo: dict[str, tuple[Reached, ...] | None] = {}
+        self._reaching: set[str] = set()
         self.calls: list[LLMCall] = []
-        self.handlers: dict[str, Handler] = {}
-        self.calls_from: dict[str, set[str]] = {}
-        self.gradio: set[str] = set()
-        self.routes: list[tuple[str, Handler]] = []  # registered by calls (routes, RQ jobs), names as written
-        self.main_function = f"{module.name}.<main>" if module.name else "<main>"
-        self.module_function = f"{module.name}.<module>" if module.name else "<module>"
+        self.wrappers: list[WrapperDef] = []
+        self.edges: dict[str, set[str]] = {}
 
-    # -- generic parent tracking ---------------------------------------------------------
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        self.parents.append(node)
-        return super().on_visit(node)
+    # ------------------------------------------------------------------ the pass
 
-    def on_leave(self, original_node: cst.CSTNode) -> None:
-        super().on_leave(original_node)
-        self.parents.pop()
+    def run(self) -> FileAnalysis:
+        module = self.module
+        functions = [*module.functions.values()]
+        if module.toplevel is not None:
+            functions.append(module.toplevel)
+        for function in functions:
+            scope = Scope(module, None if function.name == MODULE_FUNCTION else function)
+            for info in function.calls:
+                self.budget.start_call()
+                try:
+                    self.visit(info, function, scope)
+                except CallBudgetExceeded:
+                    continue  # this call took too much work to follow: the rest of the file goes on
+        handlers = entrypoints.module_handlers(module, self.objects)
+        return FileAnalysis(
+            filename=module.path,
+            calls=tuple(self.calls),
+            handlers=tuple(handlers),
+            calls_from=tuple(sorted((k, tuple(sorted(x))) for k, x in self.edges.items())),
+            dependencies=self.index.dependencies(),
+            wrappers=tuple(self.wrappers),
+        )
 
-    # -- walk ------------------------------------------------------------------------
-    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        info = self.module.function_of.get(node)
-        if info is not None:
-            entry = function_entry(info, self.module)
-            if entry is not None:
-                self.handlers[info.qualname] = entry
+    def visit(self, info: CallInfo, function: FunctionSummary, scope: Scope) -> None:
+        call = info.call
+        last = _last_name(call.func)
+        here = scope.at(call.loc[0])
+        worth = last is not None and (
+            last in self.registry.methods
+            or self.wrapper_names is None
+            or last in self.wrapper_names
+            or _imported_call(last, self.module)
+            or _passes_method(call, self.registry)
+            or last in ("partial",)
+        )
+        callee = self.objects.resolve(call.func, here) if worth or _is_plain_call(call) else None
+        self.record_edge(self.caller_name(function, info), callee)
+        if callee is None:
+            return
+        target = self.sdk_target(callee, call, here)
+        if target is not None:
+            api, obj, partial = target
+            site = self.site(call, here, api, obj, partial, info, function, report=(self.module.path, call.loc))
+            built = self.build(site, obj)
+            if built is not None:
+                self.calls.append(built)
+                self.note_wrapper(function, scope, site)
+            return
+        if isinstance(callee, ProjectFunction):
+            configured = self.configured_by_name.get(callee.qualname)
+            if configured is not None:
+                self.calls.append(self.configured_call(configured, call, here, info, function))
+                return
+            if worth:
+                self.wrapper_call(callee, call, here, info, function)
+                self.passed_method_call(callee, call, here, info, function)
 
-    def visit_If(self, node: cst.If) -> None:
-        if is_main_guard(node) and not self._function_parents():
-            self.handlers[self.main_function] = Handler("__main__ block", self.main_function, None, False)
+    # ------------------------------------------------------------------ targets
 
-    def visit_Call(self, node: cst.Call) -> None:
-        self._record_call_edge(node)
-        for name in gradio_callbacks(node, self.module):
-            self.gradio.add(name)
-        self.routes.extend(registered_routes(node, self.module))
-        self.routes.extend((name, Handler("rq job", name, None, False)) for name in rq_jobs(node, self.module))
-        call = self._match(node)
-        if call is not None:
-            self.calls.append(call)
-
-    # -- matching --------------------------------------------------------------------
-    def _match(self, node: cst.Call) -> LLMCall | None:
-        func = node.func
-        last = func.attr.value if isinstance(func, cst.Attribute) else getattr(func, "value", None)
-        if last in self.wrapper_names:
-            found = self._match_wrapper(node)
+    def sdk_target(self, callee: object, call: v.Call, scope: Scope) -> tuple[str, SdkObject | None, tuple[v.Call, Scope] | None] | None:
+        """(api, object, partial) when calling `callee` sends an LLM request."""
+        partial = None
+        if isinstance(callee, Partial):
+            partial = (callee.call, callee.scope)
+            callee = callee.target
+        if isinstance(callee, SdkObject):
+            api = self.registry.api_for(callee)
+            return (api, callee, partial) if api is not None else None
+        if isinstance(callee, SdkName):
+            found = self.registry.functions.get(callee.qualname)
             if found is not None:
-                return found
-        if last not in self.registry.methods:
-            return None
-        scope = self._scope()
-        qualified = self.resolver.qualified_name(func, scope)
-        if qualified is not None and qualified in self.registry.functions:
-            provider, api = self.registry.functions[qualified]
-            return self._build(provider, api, None, node, scope)
-        if not isinstance(func, cst.Attribute):
-            return None
-        split = self.objects.split(func, scope)
-        if split is None:
-            return None
-        obj, path = split
-        provider = self.registry.by_sdk[obj.provider]
-        api = provider.api_for(obj, path)
-        if api is None:
-            return None
-        return self._build(provider, api, obj, node, scope)
+                return found[1], None, partial
+        return None
 
-    def _match_wrapper(self, node: cst.Call) -> LLMCall | None:
-        scope = self._scope()
-        qualified = self._callee_name(dotted_name(node.func) or "", scope)
-        wrapper = self.wrappers.get(qualified or "")
-        if wrapper is None:
-            return None
-        site = CallSite(node, scope, self.resolver, self.reader, f"wrapper.{wrapper.function}", None, self._context(node, scope))
-        return build_wrapper_call(site, wrapper)
+    def site(self, call: v.Call, scope: Scope, api: str, obj: SdkObject | None, partial, info: CallInfo, function: FunctionSummary, *, report, via: str | None = None, related=(), context: CallContext | None = None) -> CallSite:
+        return CallSite(
+            call=call,
+            scope=scope,
+            prompts=self.prompts,
+            reader=self.reader,
+            api=api,
+            obj=obj,
+            context=context if context is not None else self.context(info, function, scope),
+            report_filename=report[0],
+            report_loc=report[1],
+            via=via,
+            related=related,
+            partial=partial,
+        )
 
-    def _build(self, provider, api: str, obj: SdkObject | None, node: cst.Call, scope: Scope) -> LLMCall | None:
-        site = CallSite(node, scope, self.resolver, self.reader, api, obj, self._context(node, scope))
+    def build(self, site: CallSite, obj: SdkObject | None) -> LLMCall | None:
+        provider = self.registry.by_sdk[obj.provider] if obj is not None else self.registry.functions[_function_name(site, self.registry)][0]
         return provider.build(site)
 
-    # -- context ---------------------------------------------------------------------
-    def _function_parents(self) -> list[cst.FunctionDef]:
-        return [p for p in self.parents if isinstance(p, cst.FunctionDef)]
+    # ------------------------------------------------------------------ wrappers
 
-    def _scope(self) -> Scope:
-        functions = self._function_parents()
-        if not functions:
-            return Scope(self.module)
-        return Scope(self.module, self.module.function_of.get(functions[-1]))
-
-    def _current_function_name(self) -> str:
-        functions = self._function_parents()
-        if functions:
-            info = self.module.function_of.get(functions[-1])
-            if info is not None:
-                return info.qualname
-        if any(isinstance(p, cst.If) and is_main_guard(p) for p in self.parents):
-            return self.main_function
-        return self.module_function
-
-    def _record_call_edge(self, node: cst.Call) -> None:
-        dotted = dotted_name(node.func)
-        if dotted is None:
+    def note_wrapper(self, function: FunctionSummary, scope: Scope, site: CallSite) -> None:
+        """Record `function` as a wrapper when its parameters flow into the SDK call's
+        prompt or model arguments."""
+        if function.name == MODULE_FUNCTION:
             return
-        scope = self._scope()
-        target = self._callee_name(dotted, scope)
-        if target:
-            self.calls_from.setdefault(self._current_function_name(), set()).add(target)
+        params = self.forwarded(function, site)
+        if params:
+            qualname = _qualname(self.module, function)
+            if not any(w.function == qualname for w in self.wrappers):
+                self.wrappers.append(WrapperDef(qualname, self.module.path, function.name.rsplit(".", 1)[-1], tuple(sorted(params)), 1))
 
-    def _callee_name(self, dotted: str, scope: Scope) -> str | None:
-        head, _, rest = dotted.partition(".")
-        if head in ("self", "cls"):
-            cls = scope.enclosing_class()
-            if cls is None or not rest:
-                return None
-            local = f"{cls.name}.{rest}"
-            return f"{self.module.name}.{local}" if self.module.name else local
-        instance_of = self._instance_class(head, scope) if rest else None
-        if instance_of is not None:
-            return f"{instance_of}.{rest}"
-        if head in self.module.imports:
-            return self._canonical(self.module.qualify(dotted))
-        return self.module.qualify(dotted)
+    def forwarded(self, function: FunctionSummary, site: CallSite) -> set[str]:
+        """The function's parameters that the SDK call's prompt and model arguments carry."""
+        values = [value for name, (value, arg_scope) in site.arguments_here.items() if name in PROMPT_ARGUMENTS and arg_scope.function is function]
+        values.extend(value for keyword, value in site.call.keywords if keyword is None)
+        return flowing_params(values, function)
 
-    def _instance_class(self, name: str, scope: Scope) -> str | None:
-        """`agent = ResearchAgent()` then `agent.plan(...)`: the project class `agent`
-        holds, so the call edge reaches the method `ResearchAgent.plan`."""
-        found = scope.bindings_of(name, None)
-        if found is None or found[0] not in ("local", "module") or not found[1]:
-            return None
-        value = found[1][-1].value
-        dotted = dotted_name(value.func) if isinstance(value, cst.Call) else None
-        if dotted is None:
-            return None
-        if dotted in self.module.classes:
-            return f"{self.module.name}.{dotted}" if self.module.name else dotted
-        if dotted.partition(".")[0] in self.module.imports:
-            qualified = self.module.qualify(dotted)
-            target = self.project.resolve_import(qualified, self.module)
-            if target is not None and target[1] in target[0].classes:
-                return self._canonical(qualified)
-        return None
-
-    def _canonical(self, qualified: str) -> str:
-        """An imported project function under the name its own module gives it, so call
-        edges meet function names across files: `app.llm.answer` imported from a folder
-        without `__init__.py` is `llm.answer` in llm.py."""
-        parts = qualified.split(".")
-        for cut in range(len(parts) - 1, 0, -1):
-            path = self.project.find_module(".".join(parts[:cut]), self.module)
-            if path is not None:
-                name = module_name_for(path)[0]
-                rest = ".".join(parts[cut:])
-                return f"{name}.{rest}" if name else rest
-        return qualified
-
-    def _function_named(self, dotted: str) -> str | None:
-        """The qualified name of a function referenced as a callback (local or imported)."""
-        info = self.module.functions.get(dotted)
-        if info is not None:
-            return info.qualname
-        if dotted.partition(".")[0] in self.module.imports:
-            return self._canonical(self.module.qualify(dotted))
-        return None
-
-    def _context(self, node: cst.Call, scope: Scope) -> CallContext:
-        functions = self._function_parents()
-        function = scope.function
-        parent = self.parents[-2] if len(self.parents) >= 2 else None
-        loops: list[Loop] = []
-        statement, block, index = self._statement()
-        reads = self._reads(node, scope)
-        # A loop outside the innermost function or lambda does not repeat the call: the
-        # function (a `pool.submit(lambda: ...)` callback, a helper) runs when called.
-        boundary = max(
-            (i for i, p in enumerate(self.parents) if isinstance(p, (cst.FunctionDef, cst.Lambda))),
-            default=-1,
+    def wrapper_call(self, callee: ProjectFunction, call: v.Call, scope: Scope, info: CallInfo, function: FunctionSummary) -> None:
+        """A call of a project function that forwards to an SDK: an LLM call where the
+        prompt is written, here."""
+        reached = self.reach(callee, call, scope, 0)
+        if not reached:
+            return
+        first = reached[0]
+        related = tuple((r.scope.module.path, to_span(r.info.call.loc)) for r in reached)
+        context = self.context(info, function, scope)
+        site = self.site(
+            first.info.call, first.scope, first.api, first.obj, first.partial, first.info, function,
+            report=(self.module.path, call.loc), via=first.via[0], related=related, context=context,
         )
-        for ancestor in self.parents[boundary + 1 :]:
-            if isinstance(ancestor, LOOP_NODES):
-                loops.append(self._loop(ancestor, node, scope, reads))
-        background = None
-        if any(isinstance(p, cst.If) and is_main_guard(p) for p in self.parents) and not functions:
-            background = "__main__ block"
-        return CallContext(
-            function=function.qualname if function is not None else self._current_function_name(),
-            is_async_function=function.is_async if function is not None else False,
-            awaited=isinstance(parent, cst.Await),
-            loops=tuple(loops),
-            background=background,
-            block=block,
-            statement_index=index,
-            assigned_to=self._assigned_to(statement, node),
-            reads=tuple(sorted(reads)),
-            result_used=self._result_used(statement, node),
-        )
+        built = self.build(site, first.obj)
+        if built is not None:
+            self.calls.append(built)
+            if function.name != MODULE_FUNCTION:
+                params = flowing_params([*call.args, *(value for _, value in call.keywords)], function)
+                qualname = _qualname(self.module, function)
+                if params and not any(w.function == qualname for w in self.wrappers):
+                    level = min(len(first.via) + 1, MAX_WRAPPER_DEPTH)
+                    self.wrappers.append(WrapperDef(qualname, self.module.path, function.name.rsplit(".", 1)[-1], tuple(sorted(params)), level))
 
-    def _result_used(self, statement: cst.CSTNode | None, call: cst.Call) -> bool:
-        """False for a call made only for its side effects: a bare expression statement,
-        or an assignment to `_`."""
-        if not isinstance(statement, cst.SimpleStatementLine):
-            return True
-        for small in statement.body:
-            value = getattr(small, "value", None)
-            if isinstance(value, cst.Await):
-                value = value.expression
-            if value is not call:
-                continue
-            if isinstance(small, cst.Expr):
-                return False
-            if isinstance(small, cst.Assign) and all(
-                isinstance(t.target, cst.Name) and t.target.value == "_" for t in small.targets
-            ):
-                return False
-        return True
-
-    def _statement(self) -> tuple[cst.CSTNode | None, str | None, int | None]:
-        """The innermost statement holding the call, its block's identity and its index."""
-        for position in range(len(self.parents) - 1, 0, -1):
-            node = self.parents[position]
-            container = self.parents[position - 1]
-            if isinstance(node, cst.BaseStatement) and isinstance(container, (cst.IndentedBlock, cst.Module)):
-                body = list(container.body)
-                index = next((i for i, s in enumerate(body) if s is node), None)
-                line = self.module.line(container) if container in self.module.positions else 0
-                return node, f"{self.module.path}:{line}:{id(container)}", index
-        return None, None, None
-
-    def _assigned_to(self, statement: cst.CSTNode | None, call: cst.Call) -> tuple[str, ...]:
-        """Names bound to the call's result, or to a value computed from it
-        (`text = (await client.create(...)).choices[0].message.content`): whatever reads
-        them depends on the call."""
-        if not isinstance(statement, cst.SimpleStatementLine):
+    def reach(self, callee: ProjectFunction, call: v.Call, scope: Scope, depth: int) -> tuple[Reached, ...]:
+        """The SDK calls a project function makes with its parameters bound to this call's
+        arguments, directly or through other wrappers (up to MAX_WRAPPER_DEPTH), when it
+        forwards a parameter into their prompt or model."""
+        if depth >= MAX_WRAPPER_DEPTH or not self.is_wrapper(callee):
             return ()
-        names: list[str] = []
-        for small in statement.body:
-            value = getattr(small, "value", None)
-            if value is None or not any(p is value for p in self.parents):
-                continue
-            targets = []
-            if isinstance(small, cst.Assign):
-                targets = [t.target for t in small.targets]
-            elif isinstance(small, (cst.AnnAssign, cst.AugAssign)):
-                targets = [small.target]
-            for target in targets:
-                names.extend(_names_in(target))
-        return tuple(names)
+        inner = self.objects.bind_call(callee, call, scope)
+        return self.reached_in(callee, inner, depth)
 
-    def _reads(self, call: cst.Call, scope: Scope) -> set[str]:
+    def is_wrapper(self, callee: ProjectFunction) -> bool:
+        """Whether a project function forwards a parameter into an SDK call (memoized)."""
+        key = callee.qualname + "@" + (callee.self_type.qualname if callee.self_type else "")
+        if key not in self._wrapper_memo:
+            if key in self._reaching:
+                return False
+            self._reaching.add(key)
+            try:
+                scope = Scope(callee.module, callee.function, {}, callee.self_type, callee.init)
+                found = self.reached_in(callee, scope, 0, require_forwarding=True)
+            finally:
+                self._reaching.discard(key)
+            self._wrapper_memo[key] = found or None
+        return self._wrapper_memo[key] is not None
+
+    def reached_in(self, callee: ProjectFunction, scope: Scope, depth: int, *, require_forwarding: bool = False) -> tuple[Reached, ...]:
+        function = callee.function
+        params = {p.name for p in function.params}
+        if function.class_name is not None and function.first_param:
+            params.discard(function.first_param)
+        found: list[Reached] = []
+        for info in function.calls:
+            if info.in_lambda:
+                continue
+            self.budget.spend()
+            here = scope.at(info.call.loc[0])
+            target_obj = self.objects.resolve(info.call.func, here)
+            target = self.sdk_target(target_obj, info.call, here) if target_obj is not None else None
+            if target is not None:
+                if require_forwarding and not (_reads_any(info.call, function, prompt_only=True) or _spreads(info.call)):
+                    continue
+                api, obj, partial = target
+                found.append(Reached(info, here, api, obj, partial, (callee.qualname,)))
+                continue
+            nested = self.polymorphic(target_obj, info.call, here)
+            if isinstance(nested, ProjectFunction) and depth + 1 < MAX_WRAPPER_DEPTH:
+                if require_forwarding and not _reads_any(info.call, function):
+                    continue
+                for reached in self.reach(nested, info.call, here, depth + 1):
+                    found.append(Reached(reached.info, reached.scope, reached.api, reached.obj, reached.partial, (callee.qualname, *reached.via)))
+            if len(found) >= 4:
+                break
+        return tuple(found)
+
+    def polymorphic(self, target: object, call: v.Call, scope: Scope) -> object:
+        """`self._call(...)` in a base class whose own `_call` is abstract: the override of a
+        known wrapper in one of its subclasses."""
+        if not isinstance(target, ProjectFunction) or target.function.class_name is None:
+            return target
+        if self.is_wrapper(target):
+            return target
+        name = target.function.name.rsplit(".", 1)[-1]
+        base = ClassRef(target.module, target.module.classes[target.function.class_name]) if target.function.class_name in target.module.classes else None
+        if base is None:
+            return target
+        for definition in self.known_wrappers.get(name, ()):
+            module = self.index.summary(definition.path)
+            if module is None:
+                continue
+            method_name = definition.function[len(module.name) + 1 :] if module.name else definition.function
+            method = module.functions.get(method_name)
+            if method is None or method.class_name is None or method.class_name not in module.classes:
+                continue
+            subclass = ClassRef(module, module.classes[method.class_name])
+            if any(ref.module.path == base.module.path and ref.cls.name == base.cls.name for ref in self.objects.mro(subclass)):
+                return ProjectFunction(module, method, subclass, None)
+        return target
+
+    def passed_method_call(self, callee: ProjectFunction, call: v.Call, scope: Scope, info: CallInfo, function: FunctionSummary) -> None:
+        """`self._call_client(self.client.chat.completions.create, messages=...)`: a bound SDK
+        method passed to a helper that calls it; the request is made with this call's
+        arguments."""
+        if not _passes_method(call, self.registry):
+            return
+        inner = self.objects.bind_call(callee, call, scope)
+        for param, (value, value_scope) in inner.arguments.items():
+            obj = self.objects.resolve(value, value_scope)
+            target = self.sdk_target(obj, call, scope) if obj is not None else None
+            if target is None:
+                continue
+            for helper_call in callee.function.calls:
+                if isinstance(helper_call.call.func, v.Ref) and helper_call.call.func.name == param:
+                    api, sdk_obj, partial = target
+                    site = self.site(
+                        helper_call.call, inner.at(helper_call.call.loc[0]), api, sdk_obj, partial, info, function,
+                        report=(self.module.path, call.loc), via=callee.qualname,
+                        related=((callee.module.path, to_span(helper_call.call.loc)),), context=self.context(info, function, scope),
+                    )
+                    built = self.build(site, sdk_obj)
+                    if built is not None:
+                        self.calls.append(built)
+                    return
+
+    def configured_call(self, wrapper: Wrapper, call: v.Call, scope: Scope, info: CallInfo, function: FunctionSummary) -> LLMCall:
+        site = self.site(call, scope, f"wrapper:{wrapper.function}", None, None, info, function, report=(self.module.path, call.loc))
+        return build_configured_call(site, wrapper, self.objects)
+
+    # ------------------------------------------------------------------ call edges
+
+    def caller_name(self, function: FunctionSummary, info: CallInfo) -> str:
+        """The function a call is made from; module-level code is `<module>`, or `<main>`
+        inside `if __name__ == "__main__":` (an entry point nobody waits on)."""
+        if function.name == MODULE_FUNCTION:
+            return entrypoints.main_function(self.module) if info.in_main_guard else entrypoints.module_function(self.module)
+        return _qualname(self.module, function)
+
+    def record_edge(self, caller: str, callee: object) -> None:
+        """`caller -> callee` for entry-point reachability: project functions, and the
+        methods an instance's class defines (`agent.plan()` reaches `Agent.plan`)."""
+        target = None
+        if isinstance(callee, ProjectFunction):
+            target = callee.qualname
+        elif isinstance(callee, ProjectClass):
+            init = callee.ref.module.functions.get(f"{callee.ref.cls.name}.__init__")
+            target = f"{callee.ref.qualname}.__init__" if init is not None else None
+        if target is not None:
+            self.edges.setdefault(caller, set()).add(target)
+
+    # ------------------------------------------------------------------ context
+
+    def context(self, info: CallInfo, function: FunctionSummary, scope: Scope) -> CallContext:
+        is_module = function.name == MODULE_FUNCTION
+        reads = self.reads(info.call, function) if not is_module else set(v.names_read(info.call))
+        loops = tuple(self.loop(function.loops[i], info, function, scope, reads) for i in info.loops)
+        return CallContext(
+            function=self.caller_name(function, info),
+            is_async_function=function.is_async,
+            awaited=info.awaited,
+            loops=loops,
+            background="__main__ block" if is_module and info.in_main_guard else None,
+            block=f"{self.module.path}:{function.name}:{info.block}",
+            statement_index=info.index,
+            assigned_to=info.assigned_to,
+            reads=tuple(sorted(reads)),
+            result_used=info.result_used,
+        )
+
+    def reads(self, call: v.Call, function: FunctionSummary) -> set[str]:
         """Names the call's arguments read, following the function's local assignments."""
         reads: set[str] = set()
-        pending = [argument.value for argument in call.args]
+        pending: list[v.Value] = [*call.args, *(value for _, value in call.keywords)]
         seen: set[int] = set()
         while pending:
-            expression = pending.pop()
-            if id(expression) in seen:
+            value = pending.pop()
+            if id(value) in seen:
                 continue
-            seen.add(id(expression))
-            for name in _names_in(expression):
+            seen.add(id(value))
+            for name in v.names_read(value):
                 if name in reads:
                     continue
                 reads.add(name)
-                if scope.function is not None:
-                    for binding in scope.function.bindings.get(name, []):
-                        if binding.value is not None:
-                            pending.append(binding.value)
+                for binding in function.bindings.get(name, ()):
+                    if binding.value is not None:
+                        pending.append(binding.value)
         return reads
 
-    def _loop(self, node: cst.CSTNode, call: cst.Call, scope: Scope, reads: set[str]) -> Loop:
-        module = self.module
-        if isinstance(node, (cst.For, cst.While)):
-            kind = "async for" if isinstance(node, cst.For) and node.asynchronous else (
-                "for" if isinstance(node, cst.For) else "while"
-            )
-            iterable = node.iter if isinstance(node, cst.For) else None
-            carries = self._carries_state(node, call, scope, reads)
-        else:
-            kind = "comprehension"
-            iterable = node.for_in.iter  # type: ignore[attr-defined]
-            carries = False
-        function_node = scope.function.node if scope.function is not None else module.module
-        source = module.code(function_node)
+    def loop(self, loop, info: CallInfo, function: FunctionSummary, scope: Scope, reads: set[str]) -> Loop:
         return Loop(
-            kind=kind,
-            span=module.span(node),
-            iterable=module.code(iterable) if iterable is not None else None,
-            bound=self._bound(iterable, scope) if iterable is not None else None,
-            carries_state=carries,
-            uses_batch_api=any(marker in source for marker in BATCH_API_MARKERS),
+            kind=loop.kind,
+            span=to_span(loop.loc),
+            iterable=self.prompts.source(loop.iterable, scope) if loop.iterable is not None else None,
+            bound=self.bound(loop.iterable, scope) if loop.iterable is not None else None,
+            carries_state=self.carries_state(loop, info, function, reads),
+            uses_batch_api=any(
+                (v.dotted(c.call.func) or "").endswith(BATCH_API_MARKERS) or _last_name(c.call.func) in ("create_batch",)
+                for c in function.calls
+            ),
         )
 
-    def _carries_state(self, loop: cst.For | cst.While, call: cst.Call, scope: Scope, reads: set[str]) -> bool:
+    def carries_state(self, loop, info: CallInfo, function: FunctionSummary, reads: set[str]) -> bool:
         """Whether the call reads something an earlier iteration produced, or whether an
         iteration runs at all depends on the last one: a while loop, or a loop that can
         leave early (`break`, `return`: retries, fallbacks, find-first)."""
-        if isinstance(loop, cst.While):
-            return True  # a while loop's next step usually depends on the last one
-        if _exits_early(loop):
+        if loop.kind == "while" or loop.exits_early:
             return True
-        if scope.function is None:
+        if loop.kind == "comprehension":
             return False
-        start = self.module.line(loop)
-        end = self.module.positions[loop].end.line
-        call_line = self.module.line(call)
-        targets = set(_names_in(loop.target))
-        for name in reads - targets:
-            for binding in scope.function.bindings.get(name, []):
-                if not start <= binding.line <= end:
-                    continue
-                if binding.kind in ("augassign", "append", "extend") or binding.line >= call_line:
+        start, end = loop.loc[0], loop.loc[2]
+        call_line = info.call.loc[0]
+        for name in reads - set(loop.targets):
+            for binding in function.bindings.get(name, ()):
+                if start <= binding.line <= end and (binding.kind in ("augassign", "append", "extend", "insert") or binding.line >= call_line):
                     return True
         return False
 
-    def _bound(self, iterable: cst.BaseExpression, scope: Scope) -> int | None:
-        node, node_scope = self.resolver.follow_value(iterable, scope)
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
-            if any(isinstance(e, cst.StarredElement) for e in node.elements):
+    def bound(self, iterable: v.Value, scope: Scope) -> int | None:
+        node, node_scope = self.prompts.follow(iterable, scope)
+        if isinstance(node, v.Seq):
+            if any(isinstance(e, v.Star) for e in node.items):
                 return None
-            return len(node.elements)
-        if isinstance(node, cst.Call) and self.resolver.qualified_name(node.func, node_scope) == "range":
-            values = []
-            for argument in node.args:
-                try:
-                    values.append(self.resolver.literal(argument.value, node_scope))
-                except ValueError:
-                    return None
-            if values and all(isinstance(v, int) for v in values) and len(values) <= 3:
-                return len(range(*values))
+            return len(node.items)
+        if isinstance(node, v.Call) and qualify(v.dotted(node.func) or "", node_scope) in ("range", "builtins.range"):
+            values = [self.prompts.literal(a, node_scope) for a in node.args]
+            if values and all(isinstance(x, int) and not isinstance(x, bool) for x in values) and len(values) <= 3:
+                return len(range(*values))  # type: ignore[arg-type]
         return None
 
-    # -- results ---------------------------------------------------------------------
-    def analysis(self) -> FileAnalysis:
-        handlers = dict(self.handlers)
-        for name in self.gradio:
-            function = self._function_named(name)
-            if function is not None:
-                handlers[function] = Handler("gradio", function, None, True)
-        for name, handler in self.routes:
-            function = self._function_named(name)
-            if function is not None:
-                handlers[function] = replace(handler, function=function)
-        if is_streamlit_app(self.module):
-            handlers[self.module_function] = Handler("streamlit", self.module_function, None, True)
-        return FileAnalysis(
-            filename=str(self.module.path),
-            calls=tuple(self.calls),
-            handlers=tuple(handlers.values()),
-            calls_from=tuple(sorted((k, tuple(sorted(v))) for k, v in self.calls_from.items())),
-            dependencies=self.project.dependencies(),
-        )
+
+def _function_name(site: CallSite, registry: Registry) -> str:
+    for name, (_, api) in registry.functions.items():
+        if api == site.api:
+            return name
+    raise KeyError(site.api)
 
 
-def _exits_early(loop: cst.For) -> bool:
-    """Whether the loop's body can leave it: a `break` of this loop (not of a nested one)
-    or a `return` (nested functions, lambdas and classes are not part of the body)."""
-    found = False
+def _qualname(module: ModuleSummary, function: FunctionSummary) -> str:
+    return f"{module.name}.{function.name}" if module.name else function.name
 
-    class Visitor(cst.CSTVisitor):
-        def __init__(self) -> None:
-            self.depth = 0  # nested loops: their `break` leaves only them
 
-        def visit_Break(self, node: cst.Break) -> None:
-            nonlocal found
-            found = found or self.depth == 0
+def _last_name(func: v.Value) -> str | None:
+    if isinstance(func, v.Attr):
+        return func.name
+    if isinstance(func, v.Ref):
+        return func.name
+    if isinstance(func, v.Call):
+        return _last_name(func.func)  # `partial(...)(...)`, `get_client()(...)`
+    if isinstance(func, v.Sub):
+        return _last_name(func.base)
+    return None
 
-        def visit_Return(self, node: cst.Return) -> None:
-            nonlocal found
-            found = True
 
-        def visit_For(self, node: cst.For) -> None:
-            self.depth += 1
+def _is_plain_call(call: v.Call) -> bool:
+    """Calls worth resolving for the call graph: named functions and methods."""
+    return isinstance(call.func, (v.Ref, v.Attr))
 
-        def leave_For(self, original_node: cst.For) -> None:
-            self.depth -= 1
 
-        def visit_While(self, node: cst.While) -> None:
-            self.depth += 1
+def _imported_call(name: str, module: ModuleSummary) -> bool:
+    """A call of a name bound to something imported from an SDK (`litellm_completion`)."""
+    qualified = module.imports.get(name)
+    return qualified is not None and REGISTRY.knows(qualified)
 
-        def leave_While(self, original_node: cst.While) -> None:
-            self.depth -= 1
 
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return False
+def _passes_method(call: v.Call, registry: Registry) -> bool:
+    """Whether an argument is an SDK-looking method reference (`client.chat.completions.create`)."""
+    return any(isinstance(a, v.Attr) and a.name in registry.methods for a in (*call.args, *(x for _, x in call.keywords)))
 
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
 
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
+def _reads_any(call: v.Call, function: FunctionSummary, *, prompt_only: bool = False) -> bool:
+    """Whether the call's arguments (with `prompt_only`, those that carry a prompt or a
+    model) carry one of the function's parameters."""
+    keywords = [value for keyword, value in call.keywords if not prompt_only or keyword is None or keyword in PROMPT_ARGUMENTS]
+    return bool(flowing_params([*call.args, *keywords], function))
 
-    loop.body.visit(Visitor())
+
+# Calls through which a parameter's text still reaches a prompt: string building.
+TEXT_CALLS = frozenset(
+    {
+        "format", "join", "replace", "strip", "lstrip", "rstrip", "dedent", "cleandoc", "str", "format_map",
+        "substitute", "safe_substitute", "render", "format_messages", "from_messages", "from_template", "dumps",
+    }
+)
+
+
+def flowing_params(values: list[v.Value], function: FunctionSummary) -> set[str]:
+    """The function's parameters whose value reaches `values` as text: read directly or
+    through local assignments, list building, f-strings, `+`, displays and string-building
+    calls, but not through other calls (`json.load(open(path))` reads a file, it does not
+    forward `path` as a prompt)."""
+    params = {p.name for p in function.params}
+    if function.class_name is not None and function.first_param:
+        params.discard(function.first_param)
+    if not params:
+        return set()
+    found: set[str] = set()
+    pending: list[v.Value] = list(values)
+    seen: set[int] = set()
+    followed: set[str] = set()
+    while pending and len(seen) < 2000:
+        value = pending.pop()
+        if value is None or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, v.Ref):
+            name = value.name
+            if name in params:
+                found.add(name)
+            if name not in followed:
+                followed.add(name)
+                for binding in function.bindings.get(name, ()):
+                    if binding.value is not None and binding.kind in ("assign", "augassign", "append", "extend", "insert", "item"):
+                        pending.append(binding.value)
+            continue
+        if isinstance(value, v.Call):
+            last = _last_name(value.func)
+            if last in TEXT_CALLS or (isinstance(value.func, v.Ref) and last not in ("open", "len", "int", "float", "bool", "isinstance")):
+                pending.extend(value.args)
+                pending.extend(item for _, item in value.keywords)
+                if isinstance(value.func, v.Attr):
+                    pending.append(value.func.base)
+            continue
+        if isinstance(value, v.Lambda):
+            continue
+        pending.extend(v.children(value))
     return found
 
 
-def _names_in(node: cst.CSTNode) -> Iterable[str]:
-    """Every plain name read or bound in an expression (attribute names excluded)."""
-    found: list[str] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_Name(self, name: cst.Name) -> None:
-            found.append(name.value)
-
-        def visit_Attribute(self, attribute: cst.Attribute) -> bool:
-            attribute.value.visit(self)
-            return False
-
-        def visit_Arg(self, arg: cst.Arg) -> bool:
-            arg.value.visit(self)
-            return False
-
-    node.visit(Visitor())
-    return found
+def _spreads(call: v.Call) -> bool:
+    return any(keyword is None for keyword, _ in call.keywords) or any(isinstance(a, v.Star) for a in call.args)
 
 
-def analyze_module(module: ModuleInfo, project: Project, wrappers: tuple[Wrapper, ...] = ()) -> FileAnalysis:
-    """All LLM calls and entry points of one parsed module."""
-    project.start_file()
-    project.add_module(module)
-    finder = CallFinder(module, project, wrappers=wrappers)
-    module.module.visit(finder)
-    return finder.analysis()
+def analyze_module(
+    module: ModuleSummary,
+    index: ProjectIndex,
+    *,
+    configured: tuple[Wrapper, ...] = (),
+    wrapper_names: frozenset[str] | None = frozenset(),
+    known_wrappers: dict[str, tuple[WrapperDef, ...]] | None = None,
+    budget: Budget | None = None,
+) -> FileAnalysis:
+    """All LLM calls, wrappers and entry points of one module."""
+    finder = CallFinder(
+        module,
+        index,
+        configured=configured,
+        wrapper_names=wrapper_names,
+        known_wrappers=known_wrappers or {},
+        budget=budget or Budget(),
+    )
+    return finder.run()
+

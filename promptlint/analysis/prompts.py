@@ -2,51 +2,56 @@
 """Static resolution of prompt expressions into `PromptText`.
 
 The resolver follows what a reader would: literals and their concatenations, f-strings,
-`.format`/`%`, `textwrap.dedent`/`inspect.cleandoc`, `str.join`, module and class constants
-(also imported from other project modules), small helper functions that return a prompt,
-and text files read with a literal path inside the project. Whatever it cannot follow
-becomes a dynamic segment whose kind (time, random, external, unknown) says whether it
-changes between calls.
+`.format`/`%`/`string.Template`/`.replace`, `textwrap.dedent`/`inspect.cleandoc`/`.strip`,
+`str.join` over lists (also lists built step by step), module, class and imported
+constants, helper functions and registries of prompt functions called with arguments (each
+parameter becomes a dynamic segment whose kind comes from the argument at the call site),
+LangChain prompt templates, and text files read with a literal path inside the project
+(plain reads, `importlib.resources`, JSON and YAML files, Jinja templates with their
+`{% include %}`s). Whatever it cannot follow becomes a dynamic segment whose kind (time,
+random, external, unknown) says whether it changes between calls.
+
+Work is bounded: resolution steps are counted against the file's budget, a helper's result
+is memoized per (helper, arguments), a helper that calls itself is unknown past the first
+level, and static text beyond `MAX_STATIC_CHARS` is not materialized: its size is kept.
 """
 
 from __future__ import annotations
 
-import ast
+import inspect
+import json
 import os
 import re
 import string
 import textwrap
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import libcst as cst
+from promptlint.analysis.objects import (
+    MAX_DEPTH,
+    Objects,
+    ProjectClass,
+    ProjectFunction,
+    ProjectInstance,
+    ProjectModule,
+    SdkName,
+    bind_arguments,
+)
+from promptlint.analysis.scope import Scope, lookup, qualify
+from promptlint.index import values as v
+from promptlint.index.project import ProjectIndex
+from promptlint.index.summary import Binding
+from promptlint.types import Position, PromptText, Segment, SegmentKind, Span, StringLiteral
 
-from promptlint.analysis.project import Project
-from promptlint.analysis.scope import Binding, FunctionInfo, Scope, dotted_name
-from promptlint.types import PromptText, Segment, SegmentKind, StringLiteral
-
-MAX_DEPTH = 24
+MAX_STATIC_CHARS = 400_000  # ~100k tokens: no real prompt is longer; beyond, only the size is kept
+MAX_LIST_ITEMS = 500
 
 TIME_CALLS = frozenset(
     {
-        "datetime.datetime.now",
-        "datetime.datetime.utcnow",
-        "datetime.datetime.today",
-        "datetime.date.today",
-        "time.time",
-        "time.time_ns",
-        "time.strftime",
-        "time.localtime",
-        "time.gmtime",
-        "time.ctime",
-        "time.asctime",
-        "django.utils.timezone.now",
-        "django.utils.timezone.localtime",
-        "pendulum.now",
-        "pendulum.today",
-        "arrow.now",
-        "arrow.utcnow",
+        "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today",
+        "time.time", "time.time_ns", "time.strftime", "time.localtime", "time.gmtime", "time.ctime",
+        "time.asctime", "time.monotonic", "time.perf_counter", "django.utils.timezone.now",
+        "django.utils.timezone.localtime", "pendulum.now", "pendulum.today", "arrow.now", "arrow.utcnow",
     }
 )
 RANDOM_PREFIXES = ("uuid.uuid", "random.", "secrets.", "os.urandom", "numpy.random.")
@@ -55,355 +60,352 @@ RANDOM_PREFIXES = ("uuid.uuid", "random.", "secrets.", "os.urandom", "numpy.rand
 EXTERNAL_NAMES = ("flask.request", "quart.request", "sys.argv", "sys.stdin", "streamlit.session_state")
 EXTERNAL_CALLS = frozenset(
     {
-        "input",
-        "builtins.input",
-        "click.prompt",
-        "typer.prompt",
-        "rich.prompt.Prompt.ask",
-        "streamlit.text_input",
-        "streamlit.text_area",
-        "streamlit.chat_input",
+        "input", "builtins.input", "click.prompt", "typer.prompt", "rich.prompt.Prompt.ask",
+        "streamlit.text_input", "streamlit.text_area", "streamlit.chat_input",
     }
 )
-_KIND_PRIORITY = {
-    SegmentKind.TIME: 4,
-    SegmentKind.RANDOM: 3,
-    SegmentKind.EXTERNAL: 2,
-    SegmentKind.UNKNOWN: 1,
-}
+_KIND_PRIORITY = {SegmentKind.TIME: 4, SegmentKind.RANDOM: 3, SegmentKind.EXTERNAL: 2, SegmentKind.UNKNOWN: 1}
 _SENTINEL = re.compile("\x00(\\d+)\x00")
+_LITERAL_HEAD = re.compile(r"([A-Za-z]{0,2})(\'\'\'|\"\"\"|\'|\")")
 _PERCENT_SPEC = re.compile(r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])")
+_JINJA_INCLUDE = re.compile(r"{%-?\s*include\s+['\"]([^'\"]+)['\"]\s*-?%}")
+_TEMPLATE_CLASSES = frozenset(
+    {
+        "PromptTemplate", "ChatPromptTemplate", "SystemMessagePromptTemplate", "HumanMessagePromptTemplate",
+        "AIMessagePromptTemplate",
+    }
+)
+STRING_TRANSFORMS: dict[str, Callable[[str], str]] = {
+    "strip": str.strip, "lstrip": str.lstrip, "rstrip": str.rstrip, "lower": str.lower, "upper": str.upper,
+}
 
 
-@dataclass(frozen=True)
-class Followed:
-    """Where a name leads: an expression in some scope, a parameter, or a loop variable."""
+class Prompts:
+    """Resolves values to `PromptText` for one analysed file."""
 
-    node: cst.BaseExpression | None
-    scope: Scope
-    kind: str  # "value", "param", "loop", "with", "import", "function", "augassign"
-    qualified: str | None = None  # for imports of non-project names
-    previous: Followed | None = None  # for "augassign" (`x += node`): what `x` held before
+    def __init__(self, index: ProjectIndex, objects: Objects) -> None:
+        self.index = index
+        self.objects = objects
+        self.budget = objects.budget
+        self._helpers: dict[tuple, PromptText | None] = {}
+        self._inlining: set[str] = set()
 
+    # ------------------------------------------------------------------ segments
 
-class Resolver:
-    """Follows names and resolves prompt expressions; one per analysed file."""
-
-    def __init__(self, project: Project) -> None:
-        self.project = project
-
-    # ------------------------------------------------------------------ names
-
-    def follow(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Followed | None:
-        """One step from a Name or Attribute to what it is bound to (None if unknown)."""
-        line = scope.module.positions[node].start.line if node in scope.module.positions else None
-        if isinstance(node, cst.Name):
-            return self._follow_name(node.value, scope, line)
-        if isinstance(node, cst.Attribute):
-            return self._follow_attribute(node, scope, depth)
-        return None
-
-    def _follow_name(self, name: str, scope: Scope, line: int | None) -> Followed | None:
-        if scope.function is not None and name in scope.arguments:
-            if name not in scope.function.bindings:
-                bound, caller = scope.arguments[name]
-                return Followed(bound, caller, "value")
-        found = scope.bindings_of(name, line)
-        if found is None:
+    def span(self, loc: v.Loc) -> Span | None:
+        if loc == v.NO_LOC:
             return None
-        where, bindings = found
-        if where == "param":
-            return Followed(None, scope, "param")
-        if where == "import":
-            qualified = scope.module.imports[name]
-            target = self.project.resolve_import(qualified, scope.module)
-            if target is None:
-                return Followed(None, scope, "import", qualified)
-            module, attr = target
-            return self._follow_in_module(module, attr, qualified)
-        return self._from_bindings(name, bindings, scope)
+        return Span(Position(loc[0], loc[1]), Position(loc[2], loc[3]))
 
-    def _from_bindings(self, name: str, bindings: list[Binding], scope: Scope) -> Followed:
-        """The last binding, and for `name += value` also what the name held before it."""
-        binding = bindings[-1]
-        statement = binding.statement
-        if (
-            binding.kind == "augassign"
-            and isinstance(statement, cst.AugAssign)
-            and isinstance(statement.operator, cst.AddAssign)
-        ):
-            previous = None
-            if len(bindings) > 1:
-                previous = self._from_bindings(name, bindings[:-1], scope)
-            elif scope.function is not None and name in scope.function.params:
-                previous = Followed(None, scope, "param")
-            if previous is not None:
-                return Followed(binding.value, scope, "augassign", previous=previous)
-        return self._from_binding(binding, scope)
+    def source(self, value: v.Value, scope: Scope) -> str:
+        lines = self.index.lines(scope.module.path)
+        return lines.text(value.loc) if lines is not None else ""
 
-    def _from_binding(self, binding: Binding, scope: Scope) -> Followed:
-        if binding.kind in ("for",) or binding.value is None:
-            return Followed(binding.value, scope, "loop")
-        if binding.kind == "with":
-            return Followed(binding.value, scope, "with")
-        return Followed(binding.value, scope, "value")
+    def dynamic(self, value: v.Value, scope: Scope, kind: SegmentKind) -> PromptText:
+        return PromptText((Segment(kind, self.source(value, scope), scope.module.path, self.span(value.loc)),))
 
-    def _follow_in_module(self, module, attr: str, qualified: str) -> Followed | None:
-        head, _, rest = attr.partition(".")
-        module_scope = Scope(module)
-        if rest:
-            cls = module.classes.get(head)
-            if cls is not None and rest in cls.attributes:
-                return self._from_binding(cls.attributes[rest][-1], module_scope)
-            return None
-        if head in module.bindings:
-            return self._from_binding(module.bindings[head][-1], module_scope)
-        if head in module.imports:
-            return self._follow_name(head, module_scope, None)
-        if head in module.functions:
-            return Followed(None, module_scope, "function", f"{module.name}.{head}")
-        return None
+    def static(self, text: str, value: v.Value, scope: Scope) -> PromptText:
+        return PromptText((Segment(SegmentKind.STATIC, text, scope.module.path, self.span(value.loc)),))
 
-    def _follow_attribute(self, node: cst.Attribute, scope: Scope, depth: int) -> Followed | None:
-        base, attr = node.value, node.attr.value
-        if isinstance(base, cst.Name) and base.value in ("self", "cls"):
-            cls = scope.enclosing_class()
-            if cls is not None:
-                if attr in cls.self_attributes:
-                    bindings = cls.self_attributes[attr]
-                    binding = bindings[-1]
-                    method = self._function_containing(scope, binding)
-                    return self._from_binding(binding, Scope(scope.module, method))
-                if attr in cls.attributes:
-                    return self._from_binding(cls.attributes[attr][-1], Scope(scope.module))
-            return None
-        dotted = dotted_name(node)
-        if dotted is None:
-            return None
-        head = dotted.split(".")[0]
-        # Class constants referenced by class name in the same module.
-        if isinstance(base, cst.Name) and base.value in scope.module.classes:
-            cls = scope.module.classes[base.value]
-            if attr in cls.attributes:
-                return self._from_binding(cls.attributes[attr][-1], Scope(scope.module))
-        if head in scope.module.imports:
-            qualified = scope.module.qualify(dotted)
-            target = self.project.resolve_import(qualified, scope.module)
-            if target is not None:
-                module, rest = target
-                return self._follow_in_module(module, rest, qualified)
-            return Followed(None, scope, "import", qualified)
-        return None
+    # ------------------------------------------------------------------ entry point
 
-    def _function_containing(self, scope: Scope, binding: Binding) -> FunctionInfo | None:
-        for function in scope.module.functions.values():
-            positions = scope.module.positions
-            start = positions[function.node].start.line
-            end = positions[function.node].end.line
-            if start <= binding.line <= end and function.class_name is not None:
-                return function
-        return None
-
-    def follow_value(
-        self, node: cst.BaseExpression, scope: Scope, depth: int = 0
-    ) -> tuple[cst.BaseExpression, Scope]:
-        """Follow names until an expression that is not a plain name (or an unknown one)."""
-        while depth < MAX_DEPTH and isinstance(node, (cst.Name, cst.Attribute)):
-            followed = self.follow(node, scope, depth)
-            if followed is None or followed.kind != "value" or followed.node is None:
-                break
-            node, scope = followed.node, followed.scope
-            depth += 1
-        return node, scope
-
-    def qualified_name(self, node: cst.BaseExpression, scope: Scope) -> str | None:
-        dotted = dotted_name(node)
-        return None if dotted is None else scope.module.qualify(dotted)
-
-    def literal(self, node: cst.BaseExpression, scope: Scope) -> object:
-        """The Python value of a literal expression (following constants), or raises ValueError."""
-        node, scope = self.follow_value(node, scope)
-        if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
-            return {"True": True, "False": False, "None": None}[node.value]
-        prompt = None
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)):
-            prompt = self.resolve(node, scope)
-            if prompt.is_static:
-                return prompt.static_text
-            raise ValueError("dynamic string")
-        try:
-            return ast.literal_eval(scope.module.code(node).strip())
-        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
-            raise ValueError("not a literal") from None
-
-    # ------------------------------------------------------------------ prompts
-
-    def resolve(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> PromptText:
+    def resolve(self, value: v.Value | None, scope: Scope, depth: int = 0) -> PromptText:
+        if value is None:
+            return PromptText()
         if depth > MAX_DEPTH:
-            return self._dynamic(node, scope, SegmentKind.UNKNOWN)
-        handler = _RESOLVERS.get(type(node))
+            return self.dynamic(value, scope, SegmentKind.UNKNOWN)
+        self.budget.spend()
+        handler = _HANDLERS.get(type(value))
         if handler is not None:
-            result = handler(self, node, scope, depth)
+            result = handler(self, value, scope, depth + 1)
             if result is not None:
-                return result
-        return self._dynamic(node, scope, self.classify(node, scope))
+                return _bounded(result)
+        return self.dynamic(value, scope, self.classify(value, scope))
 
-    def _dynamic(self, node: cst.CSTNode, scope: Scope, kind: SegmentKind) -> PromptText:
-        module = scope.module
-        span = module.span(node) if node in module.positions else None
-        return PromptText((Segment(kind, module.code(node), str(module.path), span),))
+    def _str(self, value: v.Str, scope: Scope, depth: int) -> PromptText:
+        span = self.span(value.loc)
+        return PromptText((Segment(SegmentKind.STATIC, value.value, scope.module.path, span, self.literal_form(value, scope, span)),))
 
-    def _static(self, text: str, node: cst.CSTNode, scope: Scope, literal: StringLiteral | None = None) -> PromptText:
-        module = scope.module
-        span = module.span(node) if node in module.positions else None
-        return PromptText((Segment(SegmentKind.STATIC, text, str(module.path), span, literal),))
-
-    def _simple_string(self, node: cst.SimpleString, scope: Scope, depth: int) -> PromptText | None:
-        value = node.evaluated_value
-        if not isinstance(value, str):
+    def literal_form(self, value: v.Str, scope: Scope, span: Span | None) -> StringLiteral | None:
+        """The literal as written (prefix, quotes, body with its escapes), so a fix can
+        rewrite it in place."""
+        lines = self.index.lines(scope.module.path)
+        if lines is None or span is None:
             return None
-        literal = StringLiteral(
-            filename=str(scope.module.path),
-            span=scope.module.span(node),
-            prefix=node.prefix,
-            quote=node.quote,
-            body=node.raw_value,
-        )
-        return self._static(value, node, scope, literal)
-
-    def _number(self, node: cst.Integer | cst.Float, scope: Scope, depth: int) -> PromptText:
-        """A number literal where text is expected (`f"{3}"`, a default `n=3` formatted in)."""
-        return self._static(str(node.evaluated_value), node, scope)
-
-    def _concatenated(self, node: cst.ConcatenatedString, scope: Scope, depth: int) -> PromptText:
-        return self.resolve(node.left, scope, depth + 1) + self.resolve(node.right, scope, depth + 1)
-
-    def _formatted(self, node: cst.FormattedString, scope: Scope, depth: int) -> PromptText:
-        prefix = node.start.lower().replace("f", "").rstrip("'\"")  # `start` ends with the quote
-        quote = node.end
-        result = PromptText()
-        for part in node.parts:
-            if isinstance(part, cst.FormattedStringText):
-                text = _evaluate_fstring_text(prefix, quote, part.value)
-                result += self._static(text, part, scope)
-            elif isinstance(part, cst.FormattedStringExpression):
-                inner = self.resolve(part.expression, scope, depth + 1)
-                if inner.is_static and part.format_spec is None and part.conversion is None:
-                    result += inner
-                elif inner.is_static:
-                    result += self._dynamic(part, scope, SegmentKind.UNKNOWN)
-                else:
-                    kind = _strongest(s.kind for s in inner.dynamic_segments)
-                    result += self._dynamic(part, scope, kind)
-        return result
-
-    def _binary(self, node: cst.BinaryOperation, scope: Scope, depth: int) -> PromptText | None:
-        if isinstance(node.operator, cst.Add):
-            left = self.resolve(node.left, scope, depth + 1)
-            right = self.resolve(node.right, scope, depth + 1)
-            return left + right
-        if isinstance(node.operator, cst.Multiply):
-            for text_node, count_node in ((node.left, node.right), (node.right, node.left)):
-                if isinstance(count_node, cst.Integer):
-                    count = int(count_node.evaluated_value)
-                    if 0 <= count <= 1000:
-                        text = self.resolve(text_node, scope, depth + 1)
-                        return PromptText(text.segments * count)
+        text = lines.text(value.loc)
+        match = _LITERAL_HEAD.match(text)
+        if match is None or not text.endswith(match.group(2)) or len(text) < len(match.group(0)) + len(match.group(2)):
             return None
-        if isinstance(node.operator, cst.Modulo):
-            template = self.resolve(node.left, scope, depth + 1)
-            if template.is_static:
-                return self._percent_format(template.static_text, node, scope, depth)
-        return None
+        prefix, quote = match.groups()
+        if "f" in prefix.lower() or "b" in prefix.lower():
+            return None
+        return StringLiteral(scope.module.path, span, prefix, quote, text[len(prefix) + len(quote) : len(text) - len(quote)])
 
-    def _percent_format(self, template: str, node: cst.BinaryOperation, scope: Scope, depth: int) -> PromptText:
-        right, right_scope = self.follow_value(node.right, scope)
-        positional: list[cst.BaseExpression] = []
-        mapping: dict[str, cst.BaseExpression] = {}
-        if isinstance(right, cst.Tuple):
-            positional = [element.value for element in right.elements]
-        elif isinstance(right, cst.Dict):
-            for element in right.elements:
-                if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                    key = element.key.evaluated_value
-                    if isinstance(key, str):
-                        mapping[key] = element.value
-        else:
-            positional = [right]
+    def _num(self, value: v.Num, scope: Scope, depth: int) -> PromptText | None:
+        """A number where text is expected (`f"{3}"`, a default `n=3` formatted in)."""
+        if isinstance(value.value, complex):
+            return None
+        return self.static(str(value.value), value, scope)
+
+    def _add(self, value: v.Add, scope: Scope, depth: int) -> PromptText | None:
         result = PromptText()
-        position = 0
-        index = 0
-        for match in _PERCENT_SPEC.finditer(template):
-            if match.start() > position:
-                result += self._static(template[position : match.start()], node, scope)
-            position = match.end()
-            if match.group("type") == "%":
-                result += self._static("%", node, scope)
-                continue
-            key = match.group("key")
-            argument = mapping.get(key) if key is not None else (
-                positional[index] if index < len(positional) else None
-            )
-            if key is None:
-                index += 1
-            result += self._argument_text(argument, right_scope, depth, plain=match.group("type") in "sr")
-        if position < len(template):
-            result += self._static(template[position:], node, scope)
-        return result
-
-    def _argument_text(self, argument: cst.BaseExpression | None, scope: Scope, depth: int, *, plain: bool) -> PromptText:
-        if argument is None:
-            return PromptText((Segment(SegmentKind.UNKNOWN, "?"),))
-        inner = self.resolve(argument, scope, depth + 1)
-        if inner.is_static and plain:
-            return inner
-        if inner.is_static:
-            return self._dynamic(argument, scope, SegmentKind.UNKNOWN)
-        return self._dynamic(argument, scope, _strongest(s.kind for s in inner.dynamic_segments))
-
-    def _call(self, node: cst.Call, scope: Scope, depth: int) -> PromptText | None:
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            method = func.attr.value
-            if method == "format":
-                template = self.resolve(func.value, scope, depth + 1)
-                if template.is_static and template.segments:
-                    return self._str_format(template.static_text, node, scope, depth)
+        for item in value.items:
+            part = self.resolve(item, scope, depth)
+            if not _is_text(part):
                 return None
-            if method in ("strip", "lstrip", "rstrip") and not node.args:
-                inner = self.resolve(func.value, scope, depth + 1)
-                return _transform(inner, getattr(str, method))
-            if method == "join" and len(node.args) == 1:
-                return self._join(func.value, node.args[0].value, scope, depth)
-            if method in ("read_text", "read"):
-                text = self._read_file(func.value, scope, method)
-                if text is not None:
-                    return self._static(text, node, scope)
-        qualified = self.qualified_name(func, scope)
-        if qualified in ("textwrap.dedent", "inspect.cleandoc") and node.args:
-            inner = self.resolve(node.args[0].value, scope, depth + 1)
-            transform = textwrap.dedent if qualified == "textwrap.dedent" else _cleandoc
-            return _transform(inner, transform)
-        if qualified == "str" and len(node.args) == 1:
-            inner = self.resolve(node.args[0].value, scope, depth + 1)
-            return inner if inner.is_static else None
-        helper = self.helper_function(func, scope)
-        if helper is not None:
-            return self._inline_helper(helper, node, scope, depth)
+            result = _bounded(result + part)
+        return result
+
+    def _fstr(self, value: v.FStr, scope: Scope, depth: int) -> PromptText:
+        result = PromptText()
+        for part in value.parts:
+            if isinstance(part, v.Str):
+                result += self.static(part.value, part, scope)
+            elif isinstance(part, v.Field):
+                inner = self.resolve(part.value, scope, depth)
+                if inner.is_static and part.spec is None and part.conversion == -1:
+                    result += inner
+                else:
+                    kind = SegmentKind.UNKNOWN if inner.is_static else _strongest(s.kind for s in inner.dynamic_segments)
+                    text, loc = self.field_source(part, value, scope)
+                    result += PromptText((Segment(kind, text, scope.module.path, self.span(loc)),))
+            result = _bounded(result)
+        return result
+
+    def field_source(self, field: v.Field, fstring: v.FStr, scope: Scope) -> tuple[str, v.Loc]:
+        """The source of an f-string field, braces included (`{user!r:>10}`), and where it is.
+
+        Python 3.12+ locates fields exactly; 3.11 gives a field the whole f-string's place,
+        so there the braces are found around the field's expression, whose place is exact.
+        """
+        lines = self.index.lines(scope.module.path)
+        if lines is None:
+            return "", field.loc
+        if field.loc != fstring.loc:
+            return lines.text(field.loc), field.loc
+        inner = field.value.loc
+        if inner == v.NO_LOC or inner[0] != inner[2]:
+            return "{" + lines.text(inner) + "}", inner
+        row = inner[0]
+        line = lines.lines[row - 1] if 0 < row <= len(lines.lines) else ""
+        start = line.rfind("{", 0, inner[1] - 1)
+        depth, end = 0, None
+        for position in range(inner[3] - 1, len(line)):
+            char = line[position]
+            if char == "{":
+                depth += 1
+            elif char == "}":
+                if depth == 0:
+                    end = position + 1
+                    break
+                depth -= 1
+        if start < 0 or end is None:
+            return "{" + lines.text(inner) + "}", inner
+        return line[start:end], (row, start + 1, row, end + 1)
+
+    def _binop(self, value: v.BinOp, scope: Scope, depth: int) -> PromptText | None:
+        if value.op == "*":
+            for text_value, count_value in ((value.left, value.right), (value.right, value.left)):
+                count = self.literal(count_value, scope)
+                if isinstance(count, int) and not isinstance(count, bool) and 0 <= count:
+                    text = self.resolve(text_value, scope, depth)
+                    if not _is_text(text):
+                        return None
+                    return _repeat(text, count)
+            return None
+        if value.op == "%":
+            template = self.resolve(value.left, scope, depth)
+            if template.is_static and template.segments:
+                return self.percent_format(template.static_text, value, scope, depth)
         return None
 
-    def _str_format(self, template: str, node: cst.Call, scope: Scope, depth: int) -> PromptText:
-        positional = [a.value for a in node.args if a.keyword is None and not a.star]
-        keywords = {a.keyword.value: a.value for a in node.args if a.keyword is not None}
+    def _name(self, value: v.Ref | v.Attr, scope: Scope, depth: int) -> PromptText | None:
+        if isinstance(value, v.Ref):
+            if value.name in scope.arguments and (scope.function is None or not _reassigned(scope, value.name)):
+                bound, caller = scope.arguments[value.name]
+                inner = self.resolve(bound, caller, depth)
+                return inner if inner.is_static else self._rename(inner, value, scope)
+            found = lookup(value.name, scope)
+            if found is None:
+                return None
+            if found.where in ("local", "module"):
+                return self.from_bindings(value, found.bindings, found.scope or scope, depth)
+            if found.where == "import" and found.qualified:
+                return self.symbol_text(self.index.lookup(found.qualified, scope.module), value, depth)
+            if found.where == "star":
+                for star in scope.module.star_imports:
+                    text = self.symbol_text(self.index.lookup(f"{star}.{value.name}", scope.module), value, depth)
+                    if text is not None:
+                        return text
+        else:
+            target = self.constant_attribute(value, scope, depth)
+            if isinstance(target, PromptText):
+                return target
+        return None
+
+    def _rename(self, inner: PromptText, value: v.Value, scope: Scope) -> PromptText:
+        """An argument's dynamic text, kept as written where the parameter is read."""
+        kind = _strongest(s.kind for s in inner.dynamic_segments)
+        return PromptText(tuple(s if not s.kind.is_dynamic else Segment(kind, s.text, s.filename, s.span) for s in inner.segments))
+
+    def constant_attribute(self, value: v.Attr, scope: Scope, depth: int) -> PromptText | None:
+        """`Prompts.SYSTEM`, `self.system_prompt`, `config.PROMPT`, `prompts.v1.SYSTEM`."""
+        base = value.base
+        if isinstance(base, v.Ref) and base.name == scope.self_name:
+            cls = scope.method_class()
+            for ref in self.objects.mro(cls) if cls is not None else ():
+                for method_name, binding in reversed(ref.cls.self_attributes.get(value.name, ())):
+                    if binding.kind not in ("assign", "augassign") or binding.value is None:
+                        continue
+                    method = ref.module.functions.get(method_name)
+                    arguments = {}
+                    if method is not None and method_name.endswith(".__init__") and scope.init is not None:
+                        arguments = bind_arguments(method, scope.init[0], scope.init[1], is_method=True)
+                    return self.resolve(binding.value, Scope(ref.module, method, arguments, cls, scope.init, binding.line), depth)
+                if value.name in ref.cls.attributes:
+                    return self.from_bindings(value, tuple(ref.cls.attributes[value.name]), Scope(ref.module), depth)
+            return None
+        owner = self.objects.resolve(base, scope)
+        if isinstance(owner, ProjectModule):
+            symbol = self.index.lookup(f"{owner.module.name}.{value.name}", owner.module) if owner.module.name else None
+            return self.symbol_text(symbol, value, depth)
+        if isinstance(owner, (ProjectClass, ProjectInstance)):
+            for ref in self.objects.mro(owner.ref):
+                if value.name in ref.cls.attributes:
+                    return self.from_bindings(value, tuple(ref.cls.attributes[value.name]), Scope(ref.module), depth)
+        if isinstance(owner, SdkName):
+            return None
+        dotted = v.dotted(value)
+        if dotted is not None:
+            qualified = qualify(dotted, scope)
+            if qualified and qualified != dotted or (qualified and dotted.split(".")[0] in scope.module.imports):
+                symbol = self.index.lookup(qualified, scope.module)
+                return self.symbol_text(symbol, value, depth)
+        return None
+
+    def symbol_text(self, symbol, value: v.Value, depth: int) -> PromptText | None:
+        if symbol is None or symbol.module is None:
+            return None
+        module = symbol.module
+        if symbol.kind == "binding":
+            return self.from_bindings(value, tuple(module.bindings[symbol.name]), Scope(module), depth)
+        if symbol.kind == "attribute":
+            class_name, attr = symbol.name.split(".", 1)
+            return self.from_bindings(value, tuple(module.classes[class_name].attributes[attr]), Scope(module), depth)
+        return None
+
+    def from_bindings(self, value: v.Value, bindings: tuple[Binding, ...], scope: Scope, depth: int) -> PromptText | None:
+        """The text a name holds: its last binding, and for `name += more` what it held
+        before it too."""
+        if not bindings:
+            return None
+        binding = bindings[-1]
+        here = scope.at(binding.line)
+        if binding.kind == "augassign" and binding.op == "+":
+            before = self.from_bindings(value, bindings[:-1], scope, depth + 1) if len(bindings) > 1 else None
+            if before is None:
+                before = self.dynamic(value, scope, SegmentKind.EXTERNAL if _is_param(bindings) else SegmentKind.UNKNOWN)
+            return _bounded(before + self.resolve(binding.value, here, depth))
+        if binding.kind in ("assign", "with") and binding.value is not None:
+            if binding.kind == "with":
+                return None
+            return self.resolve(binding.value, here, depth)
+        if binding.kind == "param":
+            return self.dynamic(value, scope, SegmentKind.EXTERNAL)
+        if binding.kind == "for":
+            kind = self.classify(binding.value, here, depth) if binding.value is not None else SegmentKind.UNKNOWN
+            return self.dynamic(value, scope, kind)
+        if binding.kind == "import" and isinstance(binding.value, v.Ref):
+            symbol = self.index.lookup(binding.value.name, scope.module)
+            return self.symbol_text(symbol, value, depth)
+        if binding.kind in ("append", "extend", "insert", "item"):
+            return None  # a list or dict being built, not text
+        return None
+
+    # ------------------------------------------------------------------ calls
+
+    def _call(self, value: v.Call, scope: Scope, depth: int) -> PromptText | None:
+        func = value.func
+        if isinstance(func, v.Attr):
+            method = func.name
+            if method == "format" and (func.base is not None):
+                template = self.resolve(func.base, scope, depth)
+                if template.is_static and template.segments and not isinstance(self.objects.resolve(func.base, scope), SdkName):
+                    return self.str_format(template.static_text, value, scope, depth)
+                return self.template_format(func.base, value, scope, depth)
+            if method in STRING_TRANSFORMS and not value.args:
+                inner = self.resolve(func.base, scope, depth)
+                return _transform(inner, STRING_TRANSFORMS[method]) if _is_text(inner) else None
+            if method == "replace" and len(value.args) == 2:
+                return self.replace(func.base, value, scope, depth)
+            if method == "join" and len(value.args) == 1:
+                return self.join(func.base, value.args[0], scope, depth)
+            if method in ("read_text", "read"):
+                text = self.read_file(func.base, scope, method)
+                if text is not None:
+                    return self.static(text, value, scope)
+            if method in ("substitute", "safe_substitute"):
+                return self.template_substitute(func.base, value, scope, depth)
+            if method in ("render",):
+                return self.jinja_render(func.base, value, scope, depth)
+        qualified = qualify(v.dotted(func) or "", scope) if v.dotted(func) else None
+        if qualified in ("textwrap.dedent", "inspect.cleandoc") and value.args:
+            inner = self.resolve(value.args[0], scope, depth)
+            return _transform(inner, textwrap.dedent if qualified == "textwrap.dedent" else inspect.cleandoc) if _is_text(inner) else None
+        if qualified in ("str", "builtins.str") and len(value.args) == 1:
+            inner = self.resolve(value.args[0], scope, depth)
+            return inner if inner.is_static else None
+        if qualified in ("json.dumps",) and value.args:
+            data = self.literal(value.args[0], scope)
+            if data is not _UNKNOWN:
+                try:
+                    return self.static(json.dumps(data), value, scope)
+                except (TypeError, ValueError):
+                    return None
+        callee = self.objects.resolve(func, scope)
+        if isinstance(callee, ProjectFunction):
+            return self.inline(callee, value, scope, depth)
+        return None
+
+    def inline(self, callee: ProjectFunction, call: v.Call, scope: Scope, depth: int) -> PromptText | None:
+        """A helper's returned prompt with the call's arguments bound to its parameters:
+        its static text stays static; each parameter read becomes a dynamic segment of the
+        argument's kind. Memoized per (helper, arguments); a helper met again while it is
+        being inlined (recursion) is unknown."""
+        function = callee.function
+        if not function.returns or function.yields:
+            return None
+        key = (callee.qualname, id(call), scope.key)
+        if key in self._helpers:
+            return self._helpers[key]
+        name = callee.qualname
+        if name in self._inlining:
+            return None
+        self._inlining.add(name)
+        try:
+            inner = self.objects.bind_call(callee, call, scope)
+            value, line = function.returns[-1]
+            result = self.resolve(value, inner.at(line), depth) if value is not None else None
+        finally:
+            self._inlining.discard(name)
+        self._helpers[key] = result
+        return result
+
+    def str_format(self, template: str, call: v.Call, scope: Scope, depth: int) -> PromptText:
+        positional = [a for a in call.args if not isinstance(a, v.Star)]
+        keywords = {k: value for k, value in call.keywords if k is not None}
+        for spread in (value for k, value in call.keywords if k is None):
+            mapping = self.literal_dict(spread, scope)
+            keywords.update(mapping)
         result = PromptText()
         auto_index = 0
         try:
             parsed = list(string.Formatter().parse(template))
         except ValueError:
-            return self._dynamic(node, scope, SegmentKind.UNKNOWN)
+            return self.dynamic(call, scope, SegmentKind.UNKNOWN)
         for literal_text, field, spec, conversion in parsed:
             if literal_text:
-                result += self._static(literal_text, node, scope)
+                result += self.static(literal_text, call, scope)
             if field is None:
                 continue
             base = re.split(r"[.\[]", field, maxsplit=1)[0]
@@ -416,244 +418,655 @@ class Resolver:
             else:
                 argument = keywords.get(base)
             plain = base == field and not spec and conversion is None
-            result += self._argument_text(argument, scope, depth, plain=plain)
+            result += self.argument_text(argument, scope, depth, plain=plain, placeholder=field)
+            result = _bounded(result)
         return result
 
-    def _join(self, separator: cst.BaseExpression, items: cst.BaseExpression, scope: Scope, depth: int) -> PromptText | None:
-        sep = self.resolve(separator, scope, depth + 1)
+    def percent_format(self, template: str, value: v.BinOp, scope: Scope, depth: int) -> PromptText:
+        right = value.right
+        positional: list[v.Value] = []
+        mapping: dict[str, v.Value] = {}
+        if isinstance(right, v.Seq) and right.kind == "tuple":
+            positional = list(right.items)
+        elif isinstance(right, v.Dict):
+            for key, item in zip(right.keys, right.values):
+                if isinstance(key, v.Str):
+                    mapping[key.value] = item
+        else:
+            positional = [right]
+        result = PromptText()
+        position = 0
+        index = 0
+        for match in _PERCENT_SPEC.finditer(template):
+            if match.start() > position:
+                result += self.static(template[position : match.start()], value, scope)
+            position = match.end()
+            if match.group("type") == "%":
+                result += self.static("%", value, scope)
+                continue
+            key = match.group("key")
+            argument = mapping.get(key) if key is not None else (positional[index] if index < len(positional) else None)
+            if key is None:
+                index += 1
+            result += self.argument_text(argument, scope, depth, plain=match.group("type") in "sr")
+        if position < len(template):
+            result += self.static(template[position:], value, scope)
+        return result
+
+    def argument_text(self, argument: v.Value | None, scope: Scope, depth: int, *, plain: bool, placeholder: str = "?") -> PromptText:
+        if argument is None:
+            return PromptText((Segment(SegmentKind.UNKNOWN, "{" + placeholder + "}"),))
+        inner = self.resolve(argument, scope, depth)
+        if inner.is_static and plain:
+            return inner
+        if inner.is_static:
+            return self.dynamic(argument, scope, SegmentKind.UNKNOWN)
+        return self.dynamic(argument, scope, _strongest(s.kind for s in inner.dynamic_segments))
+
+    def replace(self, base: v.Value, call: v.Call, scope: Scope, depth: int) -> PromptText | None:
+        """`template.replace("{context}", context)`: the placeholder becomes the argument."""
+        template = self.resolve(base, scope, depth)
+        old = self.literal(call.args[0], scope)
+        if not isinstance(old, str) or not old or not _is_text(template):
+            return None
+        new = self.resolve(call.args[1], scope, depth)
+        result = PromptText()
+        for segment in template.segments:
+            if segment.kind.is_dynamic or old not in segment.text:
+                result += PromptText((segment,))
+                continue
+            pieces = segment.text.split(old)
+            for position, piece in enumerate(pieces):
+                if position:
+                    result += new
+                if piece:
+                    result += PromptText((Segment(SegmentKind.STATIC, piece, segment.filename, segment.span),))
+            result = _bounded(result)
+        return result
+
+    def join(self, separator: v.Value, items: v.Value, scope: Scope, depth: int) -> PromptText | None:
+        sep = self.resolve(separator, scope, depth)
         if not sep.is_static:
             return None
-        items, items_scope = self.follow_value(items, scope)
-        if not isinstance(items, (cst.List, cst.Tuple)):
+        if isinstance(items, v.Comp):
+            return self.dynamic(items, scope, self.classify(items, scope))
+        found = self.list_items(items, scope, depth)
+        if found is None:
             return None
+        elements, complete = found
         result = PromptText()
-        for index, element in enumerate(items.elements):
-            if isinstance(element, cst.StarredElement):
-                return None
+        for index, (element, element_scope) in enumerate(elements):
             if index:
                 result += sep
-            result += self.resolve(element.value, items_scope, depth + 1)
+            result += self.resolve(element, element_scope, depth)
+            result = _bounded(result)
+        if not complete:
+            result += self.dynamic(items, scope, SegmentKind.UNKNOWN)
         return result
 
-    def _name(self, node: cst.Name | cst.Attribute, scope: Scope, depth: int) -> PromptText | None:
-        followed = self.follow(node, scope, depth)
-        if followed is None:
+    def list_items(self, value: v.Value, scope: Scope, depth: int = 0) -> tuple[list[tuple[v.Value, Scope]], bool] | None:
+        """The items of a list a value holds, in order, also when built step by step
+        (`parts = [...]`, `parts.append(x)`, `parts += [...]`, `parts.insert(0, x)`,
+        `a + b`, `*spread`). Returns (items, complete) or None when it is no known list."""
+        items: list[tuple[v.Value, Scope]] = []
+        complete = True
+        ordered: list[tuple[str, object]] = []  # ("item", (value, scope)) or ("gap", None)
+        stack: list[tuple[str, tuple[v.Value, Scope, int] | tuple]] = [("expand", (value, scope, depth))]
+        while stack:
+            action, payload = stack.pop()
+            if action == "item":
+                ordered.append(("item", payload))
+                continue
+            if action == "insert":
+                ordered.insert(0, ("item", payload))
+                continue
+            node, node_scope, level = payload  # type: ignore[misc]
+            self.budget.spend()
+            if level > MAX_DEPTH or len(ordered) > MAX_LIST_ITEMS:
+                ordered.append(("gap", None))
+                continue
+            if isinstance(node, v.Seq) and node.kind in ("list", "tuple"):
+                for element in reversed(node.items):
+                    if isinstance(element, v.Star):
+                        stack.append(("expand", (element.value, node_scope, level + 1)))
+                    else:
+                        stack.append(("item", (element, node_scope)))
+                continue
+            if isinstance(node, v.Add):
+                for part in reversed(node.items):
+                    stack.append(("expand", (part, node_scope, level + 1)))
+                continue
+            if isinstance(node, v.Ref):
+                if node.name in node_scope.arguments:
+                    bound, caller = node_scope.arguments[node.name]
+                    stack.append(("expand", (bound, caller, level + 1)))
+                    continue
+                found = lookup(node.name, node_scope)
+                if found is not None and found.where == "import" and found.qualified:
+                    imported = self.imported_value(found.qualified, node_scope)
+                    if imported is None:
+                        ordered.append(("gap", None))
+                    else:
+                        stack.append(("expand", (imported[0], imported[1], level + 1)))
+                    continue
+                if found is None or found.where not in ("local", "module"):
+                    ordered.append(("gap", None))
+                    continue
+                steps = _list_steps(found.bindings)
+                if steps is None:
+                    ordered.append(("gap", None))
+                    continue
+                base_scope = found.scope or node_scope
+                for binding in reversed(steps):
+                    here = base_scope.at(binding.line)
+                    if binding.kind == "append":
+                        stack.append(("item", (binding.value, here)))
+                    elif binding.kind == "insert":
+                        stack.append(("insert", (binding.value, here)))
+                    else:  # assign, extend, augassign
+                        stack.append(("expand", (binding.value, here, level + 1)))
+                continue
+            ordered.append(("gap", None))
+        if not any(kind == "item" for kind, _ in ordered) and any(kind == "gap" for kind, _ in ordered) and len(ordered) == 1:
             return None
-        return self._resolve_followed(node, followed, scope, depth)
+        for kind, payload in ordered:
+            if kind == "gap":
+                complete = False
+            else:
+                items.append(payload)  # type: ignore[arg-type]
+        return items, complete
 
-    def _resolve_followed(self, node: cst.Name | cst.Attribute, followed: Followed, scope: Scope, depth: int) -> PromptText | None:
-        if followed.kind == "augassign" and followed.previous is not None and followed.node is not None:
-            before = self._resolve_followed(node, followed.previous, scope, depth + 1)
-            if before is None:
-                before = self._dynamic(node, scope, SegmentKind.UNKNOWN)
-            return before + self.resolve(followed.node, followed.scope, depth + 1)
-        if followed.kind == "param":
-            return self._dynamic(node, scope, SegmentKind.EXTERNAL)
-        if followed.kind == "value" and followed.node is not None:
-            return self.resolve(followed.node, followed.scope, depth + 1)
-        if followed.kind == "with" and followed.node is not None:
+    # ------------------------------------------------------------------ templates
+
+    def template_substitute(self, base: v.Value, call: v.Call, scope: Scope, depth: int) -> PromptText | None:
+        """`string.Template(TEXT).substitute(name=value)`."""
+        node, node_scope = self.follow(base, scope)
+        if not isinstance(node, v.Call) or qualify(v.dotted(node.func) or "", node_scope) != "string.Template" or not node.args:
             return None
-        if followed.kind == "loop":
-            kind = SegmentKind.UNKNOWN
-            if followed.node is not None:
-                kind = self.classify(followed.node, followed.scope, depth + 1)
-            return self._dynamic(node, scope, kind)
-        return None
-
-    # ------------------------------------------------------------------ helpers
-
-    def helper_function(self, func: cst.BaseExpression, scope: Scope) -> tuple[FunctionInfo, Scope] | None:
-        """The project function a call goes to, when it is one this resolver can read."""
-        if isinstance(func, cst.Name):
-            name = func.value
-            if name in scope.module.functions and scope.bindings_of(name, None) is None:
-                return scope.module.functions[name], Scope(scope.module)
-            if name in scope.module.imports:
-                target = self.project.resolve_import(scope.module.imports[name], scope.module)
-                if target is not None:
-                    module, attr = target
-                    if attr in module.functions:
-                        return module.functions[attr], Scope(module)
+        template = self.resolve(node.args[0], node_scope, depth)
+        if not template.is_static:
             return None
-        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
-            if func.value.value in ("self", "cls"):
-                cls = scope.enclosing_class()
-                if cls is not None:
-                    method = scope.module.functions.get(f"{cls.name}.{func.attr.value}")
-                    if method is not None:
-                        return method, Scope(scope.module)
-                return None
-            qualified = scope.module.qualify(dotted_name(func) or "")
-            target = self.project.resolve_import(qualified, scope.module)
-            if target is not None:
-                module, attr = target
-                if attr in module.functions:
-                    return module.functions[attr], Scope(module)
-        return None
+        keywords = {k: value for k, value in call.keywords if k is not None}
+        if call.args:
+            keywords.update(self.literal_dict(call.args[0], scope))
+        text = template.static_text
+        result = PromptText()
+        position = 0
+        pattern = string.Template.pattern
+        for match in pattern.finditer(text):
+            if match.start() > position:
+                result += self.static(text[position : match.start()], call, scope)
+            position = match.end()
+            if match.group("escaped") is not None:
+                result += self.static("$", call, scope)
+                continue
+            name = match.group("named") or match.group("braced")
+            if name is None:
+                result += self.static(match.group(0), call, scope)
+                continue
+            result += self.argument_text(keywords.get(name), scope, depth, plain=True, placeholder=name)
+        if position < len(text):
+            result += self.static(text[position:], call, scope)
+        return result
 
-    def _inline_helper(self, helper: tuple[FunctionInfo, Scope], call: cst.Call, scope: Scope, depth: int) -> PromptText | None:
-        function, module_scope = helper
-        returns = _returns(function.node)
-        if not returns or returns[-1].value is None:
+    def template_format(self, base: v.Value, call: v.Call, scope: Scope, depth: int) -> PromptText | None:
+        """`PromptTemplate.from_template(TEXT).format(question=q)` and the like."""
+        template = self.template_text(base, scope, depth)
+        if template is None or not template.is_static:
             return None
-        arguments: dict[str, tuple[cst.BaseExpression, Scope]] = {}
-        params = [p for p in (*function.node.params.posonly_params, *function.node.params.params)]
-        if params and params[0].name.value in ("self", "cls") and function.class_name:
-            params = params[1:]
-        positional = [a for a in call.args if a.keyword is None and not a.star]
-        for param, argument in zip(params, positional):
-            arguments[param.name.value] = (argument.value, scope)
-        for argument in call.args:
-            if argument.keyword is not None:
-                arguments[argument.keyword.value] = (argument.value, scope)
-        for param in (*params, *function.node.params.kwonly_params):
-            if param.name.value not in arguments and param.default is not None:
-                arguments[param.name.value] = (param.default, module_scope)
-        inner_scope = Scope(module_scope.module, function, arguments)
-        return self.resolve(returns[-1].value, inner_scope, depth + 1)
+        return self.str_format(template.static_text, call, scope, depth)
 
-    def _read_file(self, base: cst.BaseExpression, scope: Scope, method: str) -> str | None:
-        """Text of `Path(...).read_text()` / `open(...).read()` with a literal path."""
-        base, base_scope = self.follow_value(base, scope)
+    def template_text(self, value: v.Value, scope: Scope, depth: int) -> PromptText | None:
+        """The text of a LangChain prompt template a value holds (None if not one)."""
+        node, node_scope = self.follow(value, scope)
+        if not isinstance(node, v.Call):
+            return None
+        dotted = v.dotted(node.func) or ""
+        qualified = qualify(dotted, node_scope) or dotted
+        parts = qualified.split(".")
+        if not (qualified.startswith("langchain") and (set(parts) & _TEMPLATE_CLASSES)):
+            return None
+        text_arg = next((val for k, val in node.keywords if k == "template"), node.args[0] if node.args else None)
+        if parts[-1] in ("from_messages",):
+            return None  # a message list: read by the message reader
+        return self.resolve(text_arg, node_scope, depth) if text_arg is not None else None
+
+    def jinja_render(self, base: v.Value, call: v.Call, scope: Scope, depth: int) -> PromptText | None:
+        """`Template(TEXT).render(...)` / `env.get_template("x.j2").render(...)`: the template's
+        text with its `{% include %}`s inlined, and everything between `{{ }}`/`{% %}` dynamic."""
+        node, node_scope = self.follow(base, scope)
+        if not isinstance(node, v.Call):
+            return None
+        dotted = qualify(v.dotted(node.func) or "", node_scope) or ""
+        text = None
+        directory: Path | None = None
+        if dotted in ("jinja2.Template", "jinja2.environment.Template") and node.args:
+            inner = self.resolve(node.args[0], node_scope, depth)
+            text = inner.static_text if inner.is_static else None
+            directory = Path(node_scope.module.path).parent
+        elif dotted.endswith("get_template") and node.args:
+            name = self.literal(node.args[0], node_scope)
+            if isinstance(name, str):
+                directory = self.jinja_directory(node.func, node_scope)
+                if directory is not None:
+                    text = self.index.read_text_file(str(directory / name))
+        if text is None:
+            return None
+        text = self.jinja_includes(text, directory, 0)
+        return self.jinja_text(text, call, scope)
+
+    def jinja_directory(self, get_template: v.Value, scope: Scope) -> Path | None:
+        """The folder a Jinja `Environment(loader=FileSystemLoader(DIR))` loads from."""
+        if not isinstance(get_template, v.Attr):
+            return None
+        env, env_scope = self.follow(get_template.base, scope)
+        if not isinstance(env, v.Call):
+            return None
+        loader = next((val for k, val in env.keywords if k == "loader"), env.args[0] if env.args else None)
+        loader, loader_scope = self.follow(loader, env_scope) if loader is not None else (None, env_scope)
+        if not isinstance(loader, v.Call) or not loader.args:
+            return None
+        return self.path_value(loader.args[0], loader_scope)
+
+    def jinja_includes(self, text: str, directory: Path | None, level: int) -> str:
+        if directory is None or level > 8:
+            return text
+
+        def include(match: re.Match[str]) -> str:
+            included = self.index.read_text_file(str(directory / match.group(1)))
+            return match.group(0) if included is None else self.jinja_includes(included, directory, level + 1)
+
+        return _JINJA_INCLUDE.sub(include, text)
+
+    def jinja_text(self, text: str, call: v.Call, scope: Scope) -> PromptText:
+        result = PromptText()
+        position = 0
+        for match in re.finditer(r"{{.*?}}|{%.*?%}|{#.*?#}", text, re.S):
+            if match.start() > position:
+                result += self.static(text[position : match.start()], call, scope)
+            if not match.group(0).startswith("{#"):
+                result += PromptText((Segment(SegmentKind.EXTERNAL, match.group(0), scope.module.path, self.span(call.loc)),))
+            position = match.end()
+        if position < len(text):
+            result += self.static(text[position:], call, scope)
+        return result
+
+    # ------------------------------------------------------------------ files
+
+    def read_file(self, base: v.Value, scope: Scope, method: str) -> str | None:
+        """Text of `Path(...).read_text()` / `open(...).read()` / `files(pkg).joinpath(x)
+        .read_text()` with a path built from literals and `__file__`."""
+        node, node_scope = self.follow(base, scope)
         if method == "read":
-            if isinstance(base, cst.Name):
-                followed = self.follow(base, base_scope)
-                if followed is None or followed.kind != "with" or followed.node is None:
-                    return None
-                base, base_scope = followed.node, followed.scope
-            if not isinstance(base, cst.Call) or self.qualified_name(base.func, base_scope) not in ("open", "io.open"):
+            if isinstance(base, v.Ref):
+                found = lookup(base.name, scope)
+                if found is not None and found.bindings and found.bindings[-1].kind == "with":
+                    node, node_scope = found.bindings[-1].value, (found.scope or scope)  # type: ignore[assignment]
+            if not isinstance(node, v.Call) or qualify(v.dotted(node.func) or "", node_scope) not in ("open", "io.open", "builtins.open", "codecs.open") or not node.args:
                 return None
-            if not base.args:
-                return None
-            path = self.path_value(base.args[0].value, base_scope)
+            path = self.path_value(node.args[0], node_scope)
         else:
-            path = self.path_value(base, base_scope)
+            path = self.path_value(node, node_scope)
+        return self.read_path(path, node_scope)
+
+    def read_path(self, path: Path | None, scope: Scope) -> str | None:
         if path is None:
             return None
-        candidates = [path] if path.is_absolute() else [
-            base_scope.module.path.parent / path,
-            self.project.root / path,
-        ]
+        candidates = [path] if path.is_absolute() else [Path(scope.module.path).parent / path, Path(self.index.root) / path]
         for candidate in candidates:
-            text = self.project.read_text_file(candidate)
+            text = self.index.read_text_file(str(candidate))
             if text is not None:
                 return text
         return None
 
-    def path_value(self, node: cst.BaseExpression, scope: Scope, depth: int = 0) -> Path | None:
-        """A filesystem path an expression denotes, when it is built from literals and __file__."""
+    def loaded_data(self, value: v.Value, scope: Scope) -> object:
+        """`json.load(open(PATH))`, `yaml.safe_load(Path(PATH).read_text())`: the data."""
+        node, node_scope = self.follow(value, scope)
+        if not isinstance(node, v.Call) or not node.args:
+            return _UNKNOWN
+        qualified = qualify(v.dotted(node.func) or "", node_scope) or ""
+        if qualified not in ("json.load", "json.loads", "yaml.safe_load", "yaml.load", "yaml.full_load"):
+            return _UNKNOWN
+        source = node.args[0]
+        text = None
+        if isinstance(source, v.Call) and isinstance(source.func, v.Attr) and source.func.name in ("read", "read_text"):
+            text = self.read_file(source.func.base, node_scope, source.func.name)
+        elif isinstance(source, v.Call) and qualify(v.dotted(source.func) or "", node_scope) in ("open", "builtins.open") and source.args:
+            text = self.read_path(self.path_value(source.args[0], node_scope), node_scope)
+        elif isinstance(source, v.Ref):
+            found = lookup(source.name, node_scope)
+            if found is not None and found.bindings and found.bindings[-1].kind == "with":
+                opened = found.bindings[-1].value
+                if isinstance(opened, v.Call) and opened.args:
+                    text = self.read_path(self.path_value(opened.args[0], found.scope or node_scope), node_scope)
+        if text is None:
+            return _UNKNOWN
+        try:
+            if qualified.startswith("json"):
+                return json.loads(text)
+            import yaml
+
+            return yaml.safe_load(text)
+        except Exception:  # malformed data file: the prompt is simply unknown
+            return _UNKNOWN
+
+    def path_value(self, value: v.Value, scope: Scope, depth: int = 0) -> Path | None:
+        """A filesystem path a value denotes, when built from literals and `__file__`."""
         if depth > MAX_DEPTH:
             return None
-        node, scope = self.follow_value(node, scope)
-        if isinstance(node, cst.Name) and node.value == "__file__":
-            return scope.module.path
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
+        node, scope = self.follow(value, scope)
+        if isinstance(node, v.Ref) and node.name == "__file__":
+            return Path(scope.module.path)
+        if isinstance(node, (v.Str, v.Add, v.FStr)):
             text = self.resolve(node, scope)
             return Path(text.static_text) if text.is_static else None
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Divide):
+        if isinstance(node, v.BinOp) and node.op == "/":
             left = self.path_value(node.left, scope, depth + 1)
             right = self.path_value(node.right, scope, depth + 1)
             return None if left is None or right is None else left / right
-        if isinstance(node, cst.Attribute) and node.attr.value == "parent":
-            inner = self.path_value(node.value, scope, depth + 1)
+        if isinstance(node, v.Attr) and node.name == "parent":
+            inner = self.path_value(node.base, scope, depth + 1)
             return None if inner is None else inner.parent
-        if isinstance(node, cst.Call):
-            qualified = self.qualified_name(node.func, scope)
-            args = [a.value for a in node.args]
+        if isinstance(node, v.Call):
+            qualified = qualify(v.dotted(node.func) or "", scope) if v.dotted(node.func) else None
+            args = [a for a in node.args if not isinstance(a, v.Star)]
             if qualified in ("pathlib.Path", "pathlib.PurePath") and len(args) == 1:
                 return self.path_value(args[0], scope, depth + 1)
+            if qualified in ("pathlib.Path", "pathlib.PurePath") and len(args) > 1:
+                parts = [self.path_value(a, scope, depth + 1) for a in args]
+                return None if any(p is None for p in parts) else Path(*parts)  # type: ignore[arg-type]
             if qualified == "os.path.dirname" and len(args) == 1:
                 inner = self.path_value(args[0], scope, depth + 1)
                 return None if inner is None else inner.parent
-            if qualified in ("os.path.abspath", "os.path.realpath") and len(args) == 1:
+            if qualified in ("os.path.abspath", "os.path.realpath", "os.path.normpath") and len(args) == 1:
                 return self.path_value(args[0], scope, depth + 1)
             if qualified == "os.path.join" and args:
                 parts = [self.path_value(a, scope, depth + 1) for a in args]
-                if any(p is None for p in parts):
-                    return None
-                return Path(os.path.join(*[str(p) for p in parts]))
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value in ("resolve", "absolute") and not args:
-                return self.path_value(node.func.value, scope, depth + 1)
-            if isinstance(node.func, cst.Attribute) and node.func.attr.value == "joinpath":
-                base = self.path_value(node.func.value, scope, depth + 1)
+                return None if any(p is None for p in parts) else Path(os.path.join(*[str(p) for p in parts]))
+            if qualified in ("importlib.resources.files", "importlib_resources.files") and len(args) == 1:
+                return self.package_directory(args[0], scope)
+            if isinstance(node.func, v.Attr) and node.func.name in ("resolve", "absolute") and not args:
+                return self.path_value(node.func.base, scope, depth + 1)
+            if isinstance(node.func, v.Attr) and node.func.name in ("joinpath", "__truediv__"):
+                base = self.path_value(node.func.base, scope, depth + 1)
                 parts = [self.path_value(a, scope, depth + 1) for a in args]
                 if base is None or any(p is None for p in parts):
                     return None
                 return base.joinpath(*parts)  # type: ignore[arg-type]
         return None
 
+    def package_directory(self, value: v.Value, scope: Scope) -> Path | None:
+        """`importlib.resources.files("app.prompts")` / `files(__package__)`: its folder."""
+        node, node_scope = self.follow(value, scope)
+        if isinstance(node, v.Ref) and node.name in ("__package__", "__name__"):
+            path = Path(node_scope.module.path)
+            return path.parent
+        name = self.literal(node, node_scope)
+        if not isinstance(name, str):
+            return None
+        found = self.index.find_module(name, node_scope.module)
+        if found is None:
+            return None
+        return Path(found).parent if found.endswith("__init__.py") else Path(found).parent
+
+    # ------------------------------------------------------------------ values
+
+    def follow(self, value: v.Value, scope: Scope) -> tuple[v.Value, Scope]:
+        """Follow names to the expression they hold (until one that is not a plain name)."""
+        for _ in range(MAX_DEPTH):
+            if isinstance(value, v.Ref):
+                if value.name in scope.arguments and (scope.function is None or not _reassigned(scope, value.name)):
+                    value, scope = scope.arguments[value.name]
+                    continue
+                found = lookup(value.name, scope)
+                if found is not None and found.where == "import" and found.qualified:
+                    target = self.imported_value(found.qualified, scope)
+                    if target is None:
+                        break
+                    value, scope = target
+                    continue
+                if found is None or found.where not in ("local", "module") or not found.bindings:
+                    break
+                binding = found.bindings[-1]
+                if binding.kind not in ("assign",) or binding.value is None:
+                    break
+                value, scope = binding.value, (found.scope or scope).at(binding.line)
+                continue
+            if isinstance(value, v.Attr):
+                target = self.attribute_value(value, scope)
+                if target is None:
+                    break
+                value, scope = target
+                continue
+            break
+        return value, scope
+
+    def attribute_value(self, value: v.Attr, scope: Scope) -> tuple[v.Value, Scope] | None:
+        """The expression a constant attribute holds (`Prompts.SYSTEM`, `mod.CONST`)."""
+        dotted = v.dotted(value)
+        if dotted is None:
+            return None
+        base = value.base
+        if isinstance(base, v.Ref) and base.name == scope.self_name:
+            cls = scope.method_class()
+            for ref in self.objects.mro(cls) if cls is not None else ():
+                if value.name in ref.cls.attributes:
+                    binding = ref.cls.attributes[value.name][-1]
+                    return (binding.value, Scope(ref.module, line=binding.line)) if binding.value is not None else None
+                if value.name in ref.cls.self_attributes:
+                    method_name, binding = ref.cls.self_attributes[value.name][-1]
+                    if binding.value is None or binding.kind != "assign":
+                        return None
+                    return binding.value, Scope(ref.module, ref.module.functions.get(method_name), {}, cls, scope.init, binding.line)
+            return None
+        qualified = qualify(dotted, scope)
+        if not qualified:
+            return None
+        head = dotted.split(".")[0]
+        if head in scope.module.classes:
+            cls = scope.module.classes[head]
+            attr = dotted.split(".", 1)[1]
+            if attr in cls.attributes and cls.attributes[attr][-1].value is not None:
+                binding = cls.attributes[attr][-1]
+                return binding.value, Scope(scope.module, line=binding.line)  # type: ignore[return-value]
+            return None
+        if head not in scope.module.imports:
+            return None
+        return self.imported_value(qualified, scope)
+
+    def imported_value(self, qualified: str, scope: Scope) -> tuple[v.Value, Scope] | None:
+        """The expression an imported constant holds in its own module."""
+        symbol = self.index.lookup(qualified, scope.module)
+        if symbol is None or symbol.module is None:
+            return None
+        module = symbol.module
+        if symbol.kind == "binding":
+            binding = module.bindings[symbol.name][-1]
+        elif symbol.kind == "attribute":
+            class_name, attr = symbol.name.split(".", 1)
+            binding = module.classes[class_name].attributes[attr][-1]
+        else:
+            return None
+        if binding.kind != "assign" or binding.value is None:
+            return None
+        return binding.value, Scope(module, line=binding.line)
+
+    def literal(self, value: v.Value | None, scope: Scope) -> object:
+        """The Python value of a literal expression (following constants), else `_UNKNOWN`."""
+        if value is None:
+            return _UNKNOWN
+        node, node_scope = self.follow(value, scope)
+        if isinstance(node, v.Const):
+            return Ellipsis if node.value == "..." else node.value
+        if isinstance(node, v.Num):
+            return node.value
+        if isinstance(node, (v.Str, v.Add, v.FStr)):
+            text = self.resolve(node, node_scope)
+            if text.is_static and text.segments and not text.omitted:
+                return text.static_text
+            return _UNKNOWN
+        if isinstance(node, v.Seq):
+            items = [self.literal(item, node_scope) for item in node.items]
+            if any(item is _UNKNOWN for item in items) or any(isinstance(i, v.Star) for i in node.items):
+                return _UNKNOWN
+            return tuple(items) if node.kind == "tuple" else items if node.kind == "list" else _UNKNOWN
+        if isinstance(node, v.Dict):
+            result = {}
+            for key, item in zip(node.keys, node.values):
+                if key is None:
+                    return _UNKNOWN
+                key_value = self.literal(key, node_scope)
+                item_value = self.literal(item, node_scope)
+                if key_value is _UNKNOWN or item_value is _UNKNOWN:
+                    return _UNKNOWN
+                try:
+                    result[key_value] = item_value
+                except TypeError:
+                    return _UNKNOWN
+            return result
+        return _UNKNOWN
+
+    def literal_dict(self, value: v.Value, scope: Scope) -> dict[str, v.Value]:
+        """The keys and value expressions of a dict display a value holds (for `**mapping`)."""
+        node, _ = self.follow(value, scope)
+        if not isinstance(node, v.Dict):
+            return {}
+        return {key.value: item for key, item in zip(node.keys, node.values) if isinstance(key, v.Str)}
+
     # ------------------------------------------------------------------ dynamic kinds
 
-    def classify(self, node: cst.CSTNode, scope: Scope, depth: int = 0) -> SegmentKind:
-        """How a dynamic expression varies: the strongest signal found inside it."""
+    def classify(self, value: v.Value | None, scope: Scope, depth: int = 0) -> SegmentKind:
+        """How a dynamic value varies: the strongest signal found inside it."""
         found: list[SegmentKind] = []
-        self._classify_into(node, scope, depth, found, set())
+        pending: list[tuple[v.Value, Scope, int]] = [(value, scope, depth)] if value is not None else []
+        seen: set[tuple[int, tuple]] = set()
+        while pending:
+            node, node_scope, level = pending.pop()
+            marker = (id(node), node_scope.key)
+            if level > MAX_DEPTH or marker in seen:
+                continue
+            seen.add(marker)
+            self.budget.spend()
+            if isinstance(node, v.Call):
+                dotted = v.dotted(node.func)
+                qualified = (qualify(dotted, node_scope) or "") if dotted else ""
+                if qualified in TIME_CALLS or _is_time_method(node, node_scope):
+                    found.append(SegmentKind.TIME)
+                    continue
+                if qualified in EXTERNAL_CALLS:
+                    found.append(SegmentKind.EXTERNAL)
+                elif qualified.startswith(RANDOM_PREFIXES):
+                    found.append(SegmentKind.RANDOM)
+                    continue
+                callee = self.objects.resolve(node.func, node_scope) if dotted else None
+                if isinstance(callee, ProjectFunction) and callee.qualname not in self._inlining:
+                    inner = self.objects.bind_call(callee, node, node_scope)
+                    for returned, line in callee.function.returns:
+                        pending.append((returned, inner.at(line), level + 1))
+                pending.extend((child, node_scope, level) for child in node.args)
+                pending.extend((child, node_scope, level) for _, child in node.keywords)
+                if isinstance(node.func, v.Attr):
+                    pending.append((node.func.base, node_scope, level))
+                continue
+            if isinstance(node, v.Ref):
+                if node.name in node_scope.arguments and (node_scope.function is None or not _reassigned(node_scope, node.name)):
+                    bound, caller = node_scope.arguments[node.name]
+                    pending.append((bound, caller, level + 1))
+                    continue
+                binding_found = lookup(node.name, node_scope)
+                if binding_found is None:
+                    continue
+                if binding_found.where == "import":
+                    if _is_external(binding_found.qualified or ""):
+                        found.append(SegmentKind.EXTERNAL)
+                    continue
+                if binding_found.where not in ("local", "module"):
+                    continue
+                for binding in binding_found.bindings[-3:]:
+                    if binding.kind == "param":
+                        found.append(SegmentKind.EXTERNAL)
+                    elif binding.value is not None and binding.kind in ("assign", "augassign", "for", "with", "append", "extend"):
+                        pending.append((binding.value, (binding_found.scope or node_scope).at(binding.line), level + 1))
+                continue
+            if isinstance(node, v.Attr):
+                dotted = v.dotted(node)
+                if dotted is not None:
+                    qualified = qualify(dotted, node_scope) or ""
+                    if _is_external(qualified):
+                        found.append(SegmentKind.EXTERNAL)
+                        continue
+                    if isinstance(node.base, v.Ref) and node.base.name == node_scope.self_name:
+                        found.append(SegmentKind.EXTERNAL)  # instance state: set per object, per request
+                        continue
+                pending.append((node.base, node_scope, level))
+                continue
+            pending.extend((child, node_scope, level) for child in v.children(node))
+            if isinstance(node, v.Opaque):
+                for name in node.names:
+                    pending.append((v.Ref(name, node.loc), node_scope, level))
         return _strongest(found) if found else SegmentKind.UNKNOWN
 
-    def _classify_into(self, node: cst.CSTNode, scope: Scope, depth: int, found: list[SegmentKind], seen: set[int]) -> None:
-        if depth > MAX_DEPTH or id(node) in seen:
-            return
-        seen.add(id(node))
-        if isinstance(node, cst.Call):
-            qualified = self.qualified_name(node.func, scope) or ""
-            if qualified in TIME_CALLS:
-                found.append(SegmentKind.TIME)
-            elif qualified in EXTERNAL_CALLS:
-                found.append(SegmentKind.EXTERNAL)
-            elif qualified.startswith(RANDOM_PREFIXES):
-                found.append(SegmentKind.RANDOM)
-            elif not any(k is SegmentKind.TIME for k in found):
-                helper = self.helper_function(node.func, scope) if qualified else None
-                if helper is not None:
-                    function, module_scope = helper
-                    for ret in _returns(function.node):
-                        if ret.value is not None:
-                            self._classify_into(ret.value, Scope(module_scope.module, function), depth + 1, found, seen)
-        elif isinstance(node, cst.Name):
-            followed = self._follow_name(node.value, scope, scope.module.line(node) if node in scope.module.positions else None)
-            while followed is not None and followed.kind == "augassign":
-                if followed.node is not None:
-                    self._classify_into(followed.node, followed.scope, depth + 1, found, seen)
-                followed = followed.previous
-            if followed is not None:
-                if followed.kind == "param" or _is_external_name(followed):
-                    found.append(SegmentKind.EXTERNAL)
-                elif followed.node is not None and followed.kind in ("value", "loop", "with"):
-                    self._classify_into(followed.node, followed.scope, depth + 1, found, seen)
-            return
-        elif isinstance(node, cst.Attribute):
-            followed = self.follow(node, scope)
-            if followed is not None and _is_external_name(followed):
-                found.append(SegmentKind.EXTERNAL)
-                return
-            if followed is not None and followed.node is not None and followed.kind == "value":
-                self._classify_into(followed.node, followed.scope, depth + 1, found, seen)
-                return
-        for child in node.children:
-            if isinstance(child, cst.CSTNode):
-                self._classify_into(child, scope, depth, found, seen)
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "<unknown>"
 
 
-_RESOLVERS: dict[type, Callable[..., PromptText | None]] = {
-    cst.SimpleString: Resolver._simple_string,
-    cst.ConcatenatedString: Resolver._concatenated,
-    cst.FormattedString: Resolver._formatted,
-    cst.BinaryOperation: Resolver._binary,
-    cst.Call: Resolver._call,
-    cst.Name: Resolver._name,
-    cst.Integer: Resolver._number,
-    cst.Float: Resolver._number,
-    cst.Attribute: Resolver._name,
+_UNKNOWN = _Unknown()
+UNKNOWN = _UNKNOWN
+
+
+_HANDLERS: dict[type, Callable[..., PromptText | None]] = {
+    v.Str: Prompts._str,
+    v.Num: Prompts._num,
+    v.Add: Prompts._add,
+    v.FStr: Prompts._fstr,
+    v.BinOp: Prompts._binop,
+    v.Call: Prompts._call,
+    v.Ref: Prompts._name,
+    v.Attr: Prompts._name,
 }
 
 
-def _is_external_name(followed: Followed) -> bool:
-    """An import of request or user data (`from flask import request`, `sys.argv`)."""
-    name = followed.qualified or ""
-    return followed.kind == "import" and any(name == p or name.startswith(p + ".") for p in EXTERNAL_NAMES)
+def _is_text(prompt: PromptText) -> bool:
+    return bool(prompt.segments)
 
 
-def _strongest(kinds) -> SegmentKind:
+def _reassigned(scope: Scope, name: str) -> bool:
+    function = scope.function
+    return function is not None and any(b.kind != "param" for b in function.bindings.get(name, ()) if scope.line is None or b.line < scope.line)
+
+
+def _is_param(bindings: tuple[Binding, ...]) -> bool:
+    return bool(bindings) and bindings[0].kind == "param"
+
+
+def _list_steps(bindings: tuple[Binding, ...]) -> list[Binding] | None:
+    """The bindings that build a list, from its last plain assignment on (None: not a list)."""
+    start = max((i for i, b in enumerate(bindings) if b.kind == "assign"), default=None)
+    if start is None:
+        return None
+    steps = [b for b in bindings[start:] if b.kind in ("assign", "append", "extend", "insert", "augassign")]
+    return steps
+
+
+def _is_external(qualified: str) -> bool:
+    return any(qualified == p or qualified.startswith(p + ".") for p in EXTERNAL_NAMES)
+
+
+def _is_time_method(node: v.Call, scope: Scope) -> bool:
+    """`datetime.now().isoformat()`, `now().strftime(...)`: a method called on a time."""
+    func = node.func
+    while isinstance(func, v.Attr) and isinstance(func.base, v.Call):
+        inner = func.base
+        dotted = v.dotted(inner.func)
+        if dotted and (qualify(dotted, scope) or "") in TIME_CALLS:
+            return True
+        func = inner.func
+    return False
+
+
+def _strongest(kinds: Iterable[SegmentKind]) -> SegmentKind:
     best = SegmentKind.UNKNOWN
     for kind in kinds:
         if _KIND_PRIORITY.get(kind, 0) > _KIND_PRIORITY[best]:
@@ -661,21 +1074,39 @@ def _strongest(kinds) -> SegmentKind:
     return best
 
 
-def _evaluate_fstring_text(prefix: str, quote: str, raw: str) -> str:
-    """The text an f-string literal part denotes: escapes processed, `{{`/`}}` undoubled."""
-    try:
-        value = ast.literal_eval(f"{prefix}{quote}{raw}{quote}")
-    except (ValueError, SyntaxError):
-        value = raw
-    if not isinstance(value, str):
-        value = raw
-    return value.replace("{{", "{").replace("}}", "}")
+strongest = _strongest
 
 
-def _cleandoc(text: str) -> str:
-    import inspect
+def _bounded(prompt: PromptText) -> PromptText:
+    """The prompt with static text past `MAX_STATIC_CHARS` left out (its size kept)."""
+    total = 0
+    for index, segment in enumerate(prompt.segments):
+        if segment.kind.is_dynamic:
+            continue
+        total += len(segment.text)
+        if total > MAX_STATIC_CHARS:
+            keep = len(segment.text) - (total - MAX_STATIC_CHARS)
+            cut = Segment(SegmentKind.STATIC, segment.text[:keep], segment.filename, segment.span, None, segment.omitted + len(segment.text) - keep)
+            rest = sum(len(s.text) + s.omitted for s in prompt.segments[index + 1 :] if not s.kind.is_dynamic)
+            tail = tuple(s for s in prompt.segments[index + 1 :] if s.kind.is_dynamic)
+            cut = Segment(cut.kind, cut.text, cut.filename, cut.span, None, cut.omitted + rest)
+            return PromptText((*prompt.segments[:index], cut, *tail))
+    return prompt
 
-    return inspect.cleandoc(text)
+
+def _repeat(text: PromptText, count: int) -> PromptText:
+    """`text * count`, without materializing more than the static limit."""
+    size = sum(len(s.text) + s.omitted for s in text.segments)
+    if size * count <= MAX_STATIC_CHARS:
+        return PromptText(text.segments * count)
+    if not text.is_static:
+        return _bounded(PromptText(text.segments * min(count, MAX_STATIC_CHARS // max(size, 1) + 1)))
+    first = text.segments[0] if text.segments else None
+    sample = text.static_text
+    keep = sample * max(1, MAX_STATIC_CHARS // max(len(sample), 1)) if sample else ""
+    keep = keep[:MAX_STATIC_CHARS]
+    omitted = size * count - len(keep)
+    return PromptText((Segment(SegmentKind.STATIC, keep, first.filename if first else None, first.span if first else None, None, omitted),))
 
 
 def _transform(prompt: PromptText, transform: Callable[[str], str]) -> PromptText:
@@ -684,6 +1115,8 @@ def _transform(prompt: PromptText, transform: Callable[[str], str]) -> PromptTex
     Dynamic segments are replaced by sentinels that the transformation leaves intact, so
     the static text around them is transformed exactly as Python would at run time.
     """
+    if prompt.omitted:
+        return prompt
     if prompt.is_static:
         text = transform(prompt.static_text)
         first = prompt.segments[0] if prompt.segments else None
@@ -700,32 +1133,13 @@ def _transform(prompt: PromptText, transform: Callable[[str], str]) -> PromptTex
     segments: list[Segment] = []
     position = 0
     first_static = next((s for s in prompt.segments if not s.kind.is_dynamic), None)
+    where = (first_static.filename, first_static.span) if first_static else (None, None)
     for match in _SENTINEL.finditer(transformed):
         if match.start() > position:
-            segments.append(Segment(SegmentKind.STATIC, transformed[position : match.start()], first_static.filename if first_static else None, first_static.span if first_static else None))
+            segments.append(Segment(SegmentKind.STATIC, transformed[position : match.start()], *where))
         segments.append(dynamic[int(match.group(1))])
         position = match.end()
     if position < len(transformed):
-        segments.append(Segment(SegmentKind.STATIC, transformed[position:], first_static.filename if first_static else None, first_static.span if first_static else None))
+        segments.append(Segment(SegmentKind.STATIC, transformed[position:], *where))
     return PromptText(tuple(segments))
 
-
-def _returns(function: cst.FunctionDef) -> list[cst.Return]:
-    """The return statements of a function, not of functions nested in it."""
-    found: list[cst.Return] = []
-
-    class Visitor(cst.CSTVisitor):
-        def visit_FunctionDef(self, node: cst.FunctionDef) -> bool:
-            return node is function
-
-        def visit_ClassDef(self, node: cst.ClassDef) -> bool:
-            return False
-
-        def visit_Lambda(self, node: cst.Lambda) -> bool:
-            return False
-
-        def visit_Return(self, node: cst.Return) -> None:
-            found.append(node)
-
-    function.visit(Visitor())
-    return found

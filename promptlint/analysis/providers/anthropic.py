@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The `anthropic` SDK: first-party, Bedrock, Vertex and other platform clients; Messages
-(create/stream/parse), the beta namespace and Message Batches (provider-facts.md §1, §6).
+(create/stream/parse), the beta namespace with its tool runner, and Message Batches
+(provider-facts.md §1, §6).
 
 `messages.count_tokens` is deliberately not a call: it sends no completion.
 """
@@ -8,7 +9,7 @@
 from __future__ import annotations
 
 from promptlint.analysis.providers.base import CallSite, GeneratedClientProvider
-from promptlint.analysis.providers.common import is_true, max_tokens, tool_choice_forced
+from promptlint.analysis.providers.common import is_true, max_tokens, structured, tool_choice_forced
 from promptlint.analysis.providers.openai import INSTRUCTOR_METHODS
 from promptlint.types import LLMCall
 
@@ -19,20 +20,29 @@ CALL_PATHS = {
     ("messages", "parse"),
     ("messages", "batches", "create"),
 }
-BETA_PATHS = {("beta",) + path for path in CALL_PATHS}
+BETA_PATHS = {("beta",) + path for path in CALL_PATHS} | {("beta", "messages", "tool_runner")}
 INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {("messages", m) for m in INSTRUCTOR_METHODS}
 
 
 class AnthropicProvider(GeneratedClientProvider):
     sdk = "anthropic"
+    modules = ("anthropic",)
     call_paths = frozenset(CALL_PATHS | BETA_PATHS)
     instructor_paths = frozenset(INSTRUCTOR_PATHS)
     instructor_api = "anthropic.messages."
     constructors = {
         **{f"anthropic.Anthropic{platform}": ("client", False) for platform in PLATFORMS},
         **{f"anthropic.AsyncAnthropic{platform}": ("client", True) for platform in PLATFORMS},
+        "anthropic.Client": ("client", False),
+        "anthropic.AsyncClient": ("client", True),
     }
-    methods = frozenset({"create", "stream", "parse", *INSTRUCTOR_METHODS})
+    methods = frozenset({"create", "stream", "parse", "tool_runner", *INSTRUCTOR_METHODS})
+    resources = {
+        "anthropic.resources.Messages": ("messages",),
+        "anthropic.resources.AsyncMessages": ("messages",),
+        "anthropic.resources.messages.Messages": ("messages",),
+        "anthropic.resources.messages.AsyncMessages": ("messages",),
+    }
 
     def build(self, site: CallSite) -> LLMCall | None:
         if site.api.endswith("batches.create"):
@@ -41,17 +51,17 @@ class AnthropicProvider(GeneratedClientProvider):
         system_found = site.argument("system")
         system, system_marked, system_blocks = (None, False, ())
         if system_found is not None:
-            system, system_marked = site.reader.system(*system_found)
+            system, system_marked = site.reader.content(*system_found)
             system_blocks = site.reader.blocks(*system_found, role="system")
         found = site.messages("messages")
         messages, resolved = (found.messages, found.resolved) if found is not None else ([], False)
         tools = site.argument("tools")
         tools_text, tools_marked = (None, False) if tools is None else site.reader.tools(*tools)
-        structured = (
+        is_structured = (
             site.api.endswith(".parse")
-            or site.has("output_format")
+            or structured(site, "output_format")
             or tool_choice_forced(site)
-            or (site.obj is not None and site.obj.patched == "instructor" and site.has("response_model"))
+            or (site.obj is not None and site.obj.patched == "instructor" and structured(site, "response_model"))
         )
         top_level = site.argument("cache_control")
         return site.llm_call(
@@ -59,9 +69,8 @@ class AnthropicProvider(GeneratedClientProvider):
             model=model,
             model_provider="anthropic",
             model_argument=model_argument,
-            stream=site.api.endswith(".stream") or is_true(site, "stream")
-            or site.api.endswith(("create_partial", "create_iterable")),
-            structured=structured,
+            stream=site.api.endswith((".stream", "create_partial", "create_iterable")) or is_true(site, "stream"),
+            structured=is_structured,
             system=system,
             messages=tuple(messages),
             messages_resolved=resolved,

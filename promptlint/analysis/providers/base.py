@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
 """What every SDK module provides: the objects it constructs and the calls made on them.
 
-An `SdkObject` is a value analysis has traced to an SDK constructor (a client, a chat
-session, a LangChain chat model, a pydantic-ai agent); a `CallSite` is a call on one,
-with helpers that read its arguments. Each provider module subclasses `Provider`: it
-lists constructors and module-level functions by qualified name, says which attribute
-paths on its objects are LLM calls (`api_for`), and normalizes a call into an `LLMCall`
-(`build`).
+An `SdkObject` (see `objects`) is a value analysis has traced to an SDK constructor (a
+client, a chat session, a LangChain chat model, a pydantic-ai agent); a `CallSite` is a
+call on one, with helpers that read its arguments. Each provider module subclasses
+`Provider`: it lists constructors and module-level functions by qualified name, says which
+attribute paths on its objects are LLM calls (`api_for`) or produce other objects
+(`derive`), and normalizes a call into an `LLMCall` (`build`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
-import libcst as cst
-
 from promptlint.analysis.messages import MessageReader, Messages
-from promptlint.analysis.prompts import Resolver
-from promptlint.analysis.scope import Scope
-from promptlint.types import Argument, CallContext, LLMCall, Position, PromptText
+from promptlint.analysis.objects import SdkObject, call_arguments
+from promptlint.analysis.prompts import UNKNOWN, Prompts
+from promptlint.analysis.scope import Scope, lookup
+from promptlint.index import values as v
+from promptlint.types import Argument, CallContext, LLMCall, Position, PromptText, Span
 
 # The SDK whose models a model-id prefix names (LiteLLM "anthropic/...", pydantic-ai "openai:...").
 VENDOR_PREFIXES = {
@@ -52,7 +52,7 @@ def vendor_of_model(model: str | None, default: str | None) -> str | None:
     lowered = model.lower()
     if "claude" in lowered:
         return "anthropic"
-    if lowered.startswith(("gpt-", "gpt4", "o1", "o3", "o4", "chatgpt", "text-davinci")):
+    if lowered.startswith(("gpt-", "gpt4", "o1", "o3", "o4", "chatgpt", "text-davinci", "davinci", "babbage")):
         return "openai"
     if lowered.startswith("gemini"):
         return "google"
@@ -71,58 +71,49 @@ def bare_model_id(model: str | None) -> str | None:
     return model
 
 
-@dataclass
-class SdkObject:
-    """A value traced to an SDK constructor, with the keyword arguments it was built with."""
-
-    provider: str  # the Provider.sdk handling calls on it
-    kind: str  # "client", "chat", "chat_model", "agent", "router"
-    qualname: str  # constructor, e.g. "openai.AsyncOpenAI"
-    is_async: bool = False
-    patched: str | None = None  # "instructor" for instructor-patched clients
-    structured: bool = False  # LangChain with_structured_output
-    settings: dict[str, tuple[cst.BaseExpression, Scope]] = field(default_factory=dict)
-
-    def with_settings(self, call: cst.Call, scope: Scope, **changes) -> SdkObject:
-        settings = dict(self.settings)
-        settings.update(call_arguments(call, scope))
-        return replace(self, settings=settings, **changes)
-
-
-def call_arguments(call: cst.Call, scope: Scope) -> dict[str, tuple[cst.BaseExpression, Scope]]:
-    """Keyword arguments by name and positionals as `#0`, `#1`, with the scope to read them in."""
-    found: dict[str, tuple[cst.BaseExpression, Scope]] = {}
-    position = 0
-    for argument in call.args:
-        if argument.keyword is not None:
-            found[argument.keyword.value] = (argument.value, scope)
-        elif not argument.star:
-            found[f"#{position}"] = (argument.value, scope)
-            position += 1
-    return found
+def to_span(loc: v.Loc) -> Span:
+    return Span(Position(loc[0], loc[1]), Position(loc[2], loc[3]))
 
 
 @dataclass
 class CallSite:
-    """A call on an SDK object (or an SDK function), with readers for its arguments."""
+    """A call on an SDK object (or an SDK function), with readers for its arguments.
 
-    call: cst.Call
+    `report_filename`/`report_loc` are where the call is reported: the SDK call itself, or
+    for a call made through a project wrapper, the wrapper's caller (whose arguments flow
+    into this call through the bound parameters of `scope`).
+    """
+
+    call: v.Call
     scope: Scope
-    resolver: Resolver
+    prompts: Prompts
     reader: MessageReader
     api: str
     obj: SdkObject | None
     context: CallContext
-    arguments_here: dict[str, tuple[cst.BaseExpression, Scope]] = field(init=False)
+    report_filename: str
+    report_loc: v.Loc
+    via: str | None = None
+    related: tuple[tuple[str, Span], ...] = ()
+    partial: tuple[v.Call, Scope] | None = None  # `functools.partial(create, model=...)`
+    arguments_here: dict[str, tuple[v.Value, Scope]] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.arguments_here = call_arguments(self.call, self.scope)
+        arguments: dict[str, tuple[v.Value, Scope]] = {}
+        if self.partial is not None:
+            bound, bound_scope = self.partial
+            arguments.update({k: x for k, x in expand_arguments(bound, bound_scope, self.prompts).items() if not k.startswith("#")})
+            positional = [a for a in bound.args[1:] if not isinstance(a, v.Star)]
+            for index, argument in enumerate(positional):
+                arguments[f"#{index}"] = (argument, bound_scope)
+        arguments.update(expand_arguments(self.call, self.scope, self.prompts))
+        self.arguments_here = arguments
 
     @property
     def module(self):
         return self.scope.module
 
-    def argument(self, *names: str) -> tuple[cst.BaseExpression, Scope] | None:
+    def argument(self, *names: str) -> tuple[v.Value, Scope] | None:
         """The first of `names` given at the call, else set when the object was built."""
         for name in names:
             if name in self.arguments_here:
@@ -137,24 +128,27 @@ class CallSite:
         found = self.argument(*names)
         if found is None:
             return default
-        try:
-            return self.resolver.literal(*found)
-        except ValueError:
-            return default
+        value = self.prompts.literal(*found)
+        return default if value is UNKNOWN else value
 
     def has(self, *names: str) -> bool:
         return self.argument(*names) is not None
 
+    def given_as_literal(self, *names: str) -> bool:
+        """Whether one of `names` is given with a value known statically."""
+        found = self.argument(*names)
+        return found is not None and self.prompts.literal(*found) is not UNKNOWN
+
     def prompt(self, *names: str) -> PromptText | None:
         found = self.argument(*names)
-        return None if found is None else self.resolver.resolve(*found)
+        return None if found is None else self.prompts.resolve(*found)
 
     def messages(self, *names: str) -> Messages | None:
         found = self.argument(*names)
         return None if found is None else self.reader.messages(*found)
 
     def model(self, *names: str, built_with: tuple[str, ...] = ()) -> tuple[str | None, Argument | None]:
-        """The model id (None when dynamic) and the argument it is written in, if at this call.
+        """The model id (None when dynamic) and the argument it is written in.
 
         `names` are read at the call, else where the object was built; `built_with` names
         only where it was built: a method call's own first positional is its input
@@ -163,82 +157,137 @@ class CallSite:
         """
         names = names or ("model",)
         found = self.argument(*names)
+        name = next((n for n in names if n in self.arguments_here), names[0])
         if found is None and self.obj is not None:
-            found = next((self.obj.settings[n] for n in built_with if n in self.obj.settings), None)
-            names = (*names, *built_with)
+            name = next((n for n in built_with if n in self.obj.settings), "")
+            found = self.obj.settings.get(name) if name else None
+            if found is None:
+                name = next((n for n in names if n in self.obj.settings), names[0])
         if found is None:
             return None, None
-        node, scope = found
-        try:
-            value = self.resolver.literal(node, scope)
-        except ValueError:
-            value = None
+        value = self.prompts.literal(*found)
         model = bare_model_id(value) if isinstance(value, str) else None
-        argument = None
-        if scope.module is self.module and node in self.module.positions:
-            # Written in this file: at the call, or where the client or model was built.
-            name = next(
-                (n for n in names if found in (self.argument(n), self.obj and self.obj.settings.get(n))), names[0]
-            )
-            argument = self.make_argument(name, node)
-        return model, argument
+        return model, self.model_argument(name, *found)
 
-    def make_argument(self, name: str, node: cst.BaseExpression) -> Argument:
-        try:
-            value = self.resolver.literal(node, self.scope) if isinstance(
-                node, (cst.SimpleString, cst.Integer, cst.Float, cst.Name, cst.ConcatenatedString)
-            ) else None
-            is_literal = isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)) or (
-                isinstance(node, cst.Name) and node.value in ("True", "False", "None")
-            )
-        except ValueError:
-            value, is_literal = None, False
-        if not isinstance(value, (str, int, float, bool)) and value is not None:
-            value = None
+    def model_argument(self, name: str, value: v.Value, scope: Scope) -> Argument | None:
+        """The argument as written, when it is written in the reported file (at the call, or
+        where the client or model was built); None elsewhere."""
+        if value.loc == v.NO_LOC or scope.module.path != self.report_filename:
+            return None
+        return self.make_argument(name, value, scope)
+
+    def make_argument(self, name: str, value: v.Value, scope: Scope) -> Argument:
+        literal = self.prompts.literal(value, scope) if isinstance(value, (v.Str, v.Num, v.Const, v.Ref, v.Add)) else UNKNOWN
+        if literal is UNKNOWN or (not isinstance(literal, (str, int, float, bool)) and literal is not None):
+            literal = None
         return Argument(
             name=name,
-            span=self.module.span(node),
-            source=self.module.code(node),
-            literal=value,
-            is_literal=is_literal,
+            span=to_span(value.loc),
+            source=self.prompts.source(value, scope),
+            literal=literal,
+            is_literal=isinstance(value, (v.Str, v.Num)) or (isinstance(value, v.Const) and value.value in (True, False, None)),
+            filename=scope.module.path,
         )
 
     def all_arguments(self) -> tuple[Argument, ...]:
+        """The call's arguments as written (at the SDK call)."""
         arguments = []
         position = 0
         for argument in self.call.args:
-            if argument.keyword is not None:
-                name = argument.keyword.value
-            elif argument.star:
-                name = argument.star
-            else:
-                name = f"#{position}"
-                position += 1
-            arguments.append(self.make_argument(name, argument.value))
+            if isinstance(argument, v.Star):
+                arguments.append(self.make_argument("*", argument.value, self.scope))
+                continue
+            arguments.append(self.make_argument(f"#{position}", argument, self.scope))
+            position += 1
+        for keyword, value in self.call.keywords:
+            arguments.append(self.make_argument(keyword or "**", value, self.scope))
         return tuple(arguments)
 
     def insertion_point(self) -> tuple[Position, bool]:
         """Where a new keyword argument goes, and whether it needs a leading comma."""
-        if self.call.args:
-            last = self.call.args[-1].value
-            return self.module.span(last).end, True
-        end = self.module.span(self.call).end  # just after the closing parenthesis
-        return Position(end.row, end.column - 1), False
+        last = None
+        for value in (*self.call.args, *(value for _, value in self.call.keywords)):
+            if last is None or value.loc[2:] > last[2:]:
+                last = value.loc
+        if last is not None:
+            return Position(last[2], last[3]), True
+        end = self.call.loc
+        return Position(end[2], end[3] - 1), False  # just inside the closing parenthesis
 
     def llm_call(self, **fields) -> LLMCall:
         """An LLMCall with what every call site shares already filled in."""
-        insert_at, needs_comma = self.insertion_point()
+        direct = self.via is None
+        insert_at, needs_comma = self.insertion_point() if direct else (None, True)
+        stream_dynamic = fields.pop("stream_dynamic", None)
+        if stream_dynamic is None:
+            stream_dynamic = self.stream_is_dynamic()
         return LLMCall(
-            filename=str(self.module.path),
-            span=self.module.span(self.call),
+            filename=self.report_filename,
+            span=to_span(self.report_loc),
             api=self.api,
             client=self.obj.qualname if self.obj is not None else None,
-            arguments=self.all_arguments(),
+            arguments=self.all_arguments() if direct else (),
             insert_at=insert_at,
             needs_comma=needs_comma,
             context=self.context,
+            via=self.via,
+            related=self.related,
+            stream_dynamic=stream_dynamic,
             **fields,
         )
+
+    def stream_is_dynamic(self) -> bool:
+        found = self.argument("stream", "streaming")
+        return found is not None and self.prompts.literal(*found) is UNKNOWN
+
+
+def expand_arguments(call: v.Call, scope: Scope, prompts: Prompts) -> dict[str, tuple[v.Value, Scope]]:
+    """`call_arguments` plus the entries of `**mapping` arguments that can be read: a dict
+    display the name holds, with the `name["key"] = value` assignments made after it."""
+    found = call_arguments(call, scope)
+    for keyword, value in call.keywords:
+        if keyword is None:
+            for key, entry in mapping_entries(value, scope, prompts).items():
+                found.setdefault(key, entry)
+    return found
+
+
+def mapping_entries(value: v.Value, scope: Scope, prompts: Prompts, depth: int = 0) -> dict[str, tuple[v.Value, Scope]]:
+    if depth > 8:
+        return {}
+    entries: dict[str, tuple[v.Value, Scope]] = {}
+    if isinstance(value, v.Ref) and value.name not in scope.arguments:
+        found = lookup(value.name, scope)
+        if found is None or found.where not in ("local", "module"):
+            return {}
+        base_scope = found.scope or scope
+        start = max((i for i, b in enumerate(found.bindings) if b.kind == "assign"), default=None)
+        if start is None:
+            return {}
+        for binding in found.bindings[start:]:
+            here = base_scope.at(binding.line)
+            if binding.kind == "assign" and binding.value is not None:
+                entries.update(mapping_entries(binding.value, here, prompts, depth + 1))
+            elif binding.kind == "item" and isinstance(binding.key, v.Str) and binding.value is not None:
+                entries[binding.key.value] = (binding.value, here)
+        return entries
+    if isinstance(value, v.Ref):
+        bound, caller = scope.arguments[value.name]
+        return mapping_entries(bound, caller, prompts, depth + 1)
+    if isinstance(value, v.Dict):
+        for key, item in zip(value.keys, value.values):
+            if key is None:
+                entries.update(mapping_entries(item, scope, prompts, depth + 1))
+            elif isinstance(key, v.Str):
+                entries[key.value] = (item, scope)
+        return entries
+    if isinstance(value, v.Call) and v.dotted(value.func) == "dict":
+        for keyword, item in value.keywords:
+            if keyword is not None:
+                entries[keyword] = (item, scope)
+            else:
+                entries.update(mapping_entries(item, scope, prompts, depth + 1))
+    return entries
 
 
 class Provider:
@@ -251,18 +300,19 @@ class Provider:
     functions: ClassVar[dict[str, str]] = {}
     # method names that can end an LLM call on this SDK's objects (a cheap first filter)
     methods: ClassVar[frozenset[str]] = frozenset()
+    # top-level modules that are this SDK's (the prefilter and `Registry.knows` use them)
+    modules: ClassVar[tuple[str, ...]] = ()
 
     def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
         """The api name when `obj.<path>(...)` is an LLM call, else None."""
         raise NotImplementedError
 
-    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
+    def derive(self, obj: SdkObject, path: tuple[str, ...], call: v.Call, scope: Scope) -> SdkObject | None:
         """An object produced by a call on `obj` (a chat session, a structured model ...)."""
         return None
 
     def build(self, site: CallSite) -> LLMCall | None:
         raise NotImplementedError
-
 
 
 TRANSPARENT = ("with_raw_response", "with_streaming_response")
@@ -271,7 +321,7 @@ TRANSPARENT = ("with_raw_response", "with_streaming_response")
 class GeneratedClientProvider(Provider):
     """The OpenAI and Anthropic SDKs share one generated shape: resource paths ending in a
     method (`client.chat.completions.create`), `with_raw_response` views that make the same
-    call, `with_options` copies of a client, and instructor patches that add `create*`."""
+    call, `with_options`/`copy` copies of a client, and instructor patches that add `create*`."""
 
     call_paths: ClassVar[frozenset[tuple[str, ...]]]
     instructor_paths: ClassVar[frozenset[tuple[str, ...]]]
@@ -285,5 +335,7 @@ class GeneratedClientProvider(Provider):
             return self.instructor_api + path[-1]
         return None
 
-    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
-        return obj if path == ("with_options",) else None
+    def derive(self, obj: SdkObject, path: tuple[str, ...], call: v.Call, scope: Scope) -> SdkObject | None:
+        if path in (("with_options",), ("copy",)):
+            return replace(obj, path=())
+        return None

@@ -1,12 +1,16 @@
 # SPDX-License-Identifier: MIT
-"""Argument readings that several SDKs share (OpenAI-style message lists, forced tools)."""
+"""Argument readings that several SDKs share (OpenAI-style message lists, forced tools,
+structured output, output modalities)."""
 
 from __future__ import annotations
 
+from promptlint.analysis.prompts import UNKNOWN
 from promptlint.analysis.providers.base import CallSite
 from promptlint.types import Message, PromptText
 
 SYSTEM_ROLES = ("system", "developer")
+# Arguments that make the answer a parsed object rather than text for a person.
+STRUCTURED_ARGUMENTS = ("response_format", "text_format", "response_model", "response_schema", "output_format", "output_type", "result_type")
 
 
 def leading_system(messages: list[Message]) -> PromptText | None:
@@ -29,9 +33,8 @@ def tool_choice_forced(site: CallSite) -> bool:
     found = site.argument("tool_choice")
     if found is None:
         return False
-    try:
-        value = site.resolver.literal(*found)
-    except ValueError:
+    value = site.prompts.literal(*found)
+    if value is UNKNOWN:
         return True  # a non-literal choice is almost always a forced {"type": "function", ...}
     if isinstance(value, str):
         return value in ("required", "any")
@@ -42,3 +45,23 @@ def tool_choice_forced(site: CallSite) -> bool:
 
 def is_true(site: CallSite, *names: str) -> bool:
     return site.literal(*names) is True
+
+
+def structured(site: CallSite, *names: str) -> bool:
+    """Whether one of `names` (default: every structured-output argument) is given and not
+    literally None."""
+    for name in names or STRUCTURED_ARGUMENTS:
+        found = site.argument(name)
+        if found is not None and site.prompts.literal(*found) is not None:
+            return True
+    return False
+
+
+def output_modalities(site: CallSite, *names: str) -> tuple[str, ...]:
+    """`modalities=["text", "audio"]`, `response_modalities=["IMAGE"]`: the non-text ones."""
+    value = site.literal(*(names or ("modalities", "response_modalities")))
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)):
+        return ()
+    return tuple(str(item).upper() for item in value if isinstance(item, str) and item.upper() != "TEXT")

@@ -8,41 +8,40 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import libcst as cst
-
-from promptlint.analysis.providers.base import SdkObject, call_arguments, vendor_of_model
+from promptlint.analysis.objects import SdkName, SdkObject
+from promptlint.analysis.providers.base import vendor_of_model
 from promptlint.analysis.scope import Scope
+from promptlint.index import values as v
 
 PROVIDER_CLIENTS = {"openai": "openai.OpenAI", "anthropic": "anthropic.Anthropic", "google": "google.genai.Client"}
 
 
-def from_client(objects, call: cst.Call, scope: Scope, depth: int) -> SdkObject | None:
-    """`instructor.from_openai(OpenAI())`: the wrapped client, marked as patched."""
+def from_client(objects, call: v.Call, scope: Scope, depth: int) -> SdkObject | None:
+    """`instructor.from_openai(OpenAI())`: the wrapped client, marked as patched.
+    `instructor.from_litellm(litellm.completion)` patches a function: its calls are
+    instructor calls on LiteLLM."""
     if not call.args:
         return None
-    inner = objects.resolve(call.args[0].value, scope, depth + 1)
-    if inner is None:
-        return None
-    return replace(inner, patched="instructor")
+    inner = objects.resolve(call.args[0], scope, depth + 1)
+    if isinstance(inner, SdkObject):
+        return replace(inner, patched="instructor", path=())
+    if isinstance(inner, SdkName) and inner.qualname.startswith("litellm."):
+        return SdkObject("litellm", "patched_function", inner.qualname, patched="instructor")
+    return None
 
 
-def from_provider(objects, call: cst.Call, scope: Scope, depth: int) -> SdkObject | None:
+def from_provider(objects, call: v.Call, scope: Scope, depth: int) -> SdkObject | None:
     """`instructor.from_provider("anthropic/claude-sonnet-4-5")`: the SDK the id names."""
-    arguments = call_arguments(call, scope)
-    spec = arguments.get("#0") or arguments.get("model")
+    spec = call.args[0] if call.args else next((value for k, value in call.keywords if k == "model"), None)
     if spec is None:
         return None
-    try:
-        value = objects.resolver.literal(*spec)
-    except ValueError:
-        return None
-    if not isinstance(value, str):
+    value = objects.literal_text(spec, scope)
+    if value is None:
         return None
     vendor = vendor_of_model(value, None)
     if vendor not in PROVIDER_CLIENTS:
         return None
-    settings = {"model": spec}
-    return SdkObject(vendor, "client", PROVIDER_CLIENTS[vendor], patched="instructor", settings=settings)
+    return SdkObject(vendor, "client", PROVIDER_CLIENTS[vendor], patched="instructor", settings={"model": (spec, scope)})
 
 
 FACTORIES = {

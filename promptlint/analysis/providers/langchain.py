@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""LangChain chat models: `ChatOpenAI`, `ChatAnthropic`, `ChatGoogleGenerativeAI`,
-`init_chat_model("openai:gpt-5.5")`, and `invoke/ainvoke/stream/astream/batch` on them.
+"""LangChain chat models: `ChatOpenAI`, `ChatAnthropic`, `ChatGoogleGenerativeAI`, ...,
+`init_chat_model("openai:gpt-5.5")`, and `invoke/ainvoke/stream/astream/batch/generate`
+on them, also after `.with_structured_output(...)`, `.bind_tools(...)` and the like.
 
 `ChatOpenAI()` without a model uses the package default, `gpt-3.5-turbo` in
 langchain-openai 1.7.4 (provider-facts.md §6), which is what the call really sends.
@@ -8,17 +9,13 @@ langchain-openai 1.7.4 (provider-facts.md §6), which is what the call really se
 
 from __future__ import annotations
 
-import libcst as cst
+from dataclasses import replace
 
-from promptlint.analysis.providers.base import (
-    CallSite,
-    Provider,
-    SdkObject,
-    call_arguments,
-    vendor_of_model,
-)
+from promptlint.analysis.objects import SdkObject, call_arguments
+from promptlint.analysis.providers.base import CallSite, Provider, vendor_of_model
 from promptlint.analysis.providers.common import leading_system, max_tokens
 from promptlint.analysis.scope import Scope
+from promptlint.index import values as v
 from promptlint.types import LLMCall, Message
 
 CLASSES = {
@@ -27,29 +24,33 @@ CLASSES = {
     "ChatAnthropic": "anthropic",
     "ChatAnthropicVertex": "anthropic",
     "ChatBedrock": "anthropic",
+    "ChatBedrockConverse": "anthropic",
     "ChatGoogleGenerativeAI": "google",
     "ChatVertexAI": "google",
+    "ChatLiteLLM": None,
 }
 MODULES = (
     "langchain_openai",
+    "langchain_openai.chat_models",
     "langchain_anthropic",
+    "langchain_anthropic.chat_models",
     "langchain_google_genai",
     "langchain_google_vertexai",
     "langchain_aws",
     "langchain_community.chat_models",
+    "langchain_litellm",
     "langchain.chat_models",
 )
 DEFAULT_MODELS = {"ChatOpenAI": "gpt-3.5-turbo"}
-CALL_METHODS = ("invoke", "ainvoke", "stream", "astream", "astream_events", "batch", "abatch")
+CALL_METHODS = ("invoke", "ainvoke", "stream", "astream", "astream_events", "batch", "abatch", "generate", "agenerate", "generate_prompt", "agenerate_prompt")
 STREAM_METHODS = ("stream", "astream", "astream_events")
-SAME_MODEL = ("bind_tools", "bind", "with_config", "with_retry", "with_fallbacks")
+SAME_MODEL = ("bind_tools", "bind", "with_config", "with_retry", "with_fallbacks", "configurable_fields")
 
 
 class LangChainProvider(Provider):
     sdk = "langchain"
-    constructors = {
-        f"{module}.{name}": ("chat_model", False) for module in MODULES for name in CLASSES
-    }
+    modules = ("langchain", "langchain_core", "langchain_openai", "langchain_anthropic", "langchain_google_genai", "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain_litellm")
+    constructors = {f"{module}.{name}": ("chat_model", False) for module in MODULES for name in CLASSES}
     methods = frozenset(CALL_METHODS)
 
     def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
@@ -57,11 +58,11 @@ class LangChainProvider(Provider):
             return f"langchain.{obj.qualname.rsplit('.', 1)[-1]}.{path[0]}"
         return None
 
-    def derive(self, obj: SdkObject, path: tuple[str, ...], call: cst.Call, scope: Scope) -> SdkObject | None:
+    def derive(self, obj: SdkObject, path: tuple[str, ...], call: v.Call, scope: Scope) -> SdkObject | None:
         if path == ("with_structured_output",):
-            return SdkObject(obj.provider, obj.kind, obj.qualname, obj.is_async, obj.patched, True, obj.settings)
+            return replace(obj, structured=True, path=())
         if len(path) == 1 and path[0] in SAME_MODEL:
-            return obj
+            return replace(obj, path=())
         return None
 
     def build(self, site: CallSite) -> LLMCall | None:
@@ -78,14 +79,14 @@ class LangChainProvider(Provider):
         vendor = vendor_of_model(model, vendor)
         messages: list[Message] = []
         resolved = True
-        found_input = site.arguments_here.get("input") or site.arguments_here.get("#0")
-        if found_input is not None and method not in ("batch", "abatch"):
-            node, scope = site.resolver.follow_value(*found_input)
-            if isinstance(node, (cst.List, cst.Tuple)):
-                found = site.reader.messages(node, scope)
+        found_input = site.arguments_here.get("input") or site.arguments_here.get("messages") or site.arguments_here.get("#0")
+        if found_input is not None and method not in ("batch", "abatch", "generate", "agenerate", "generate_prompt", "agenerate_prompt"):
+            node, scope = site.prompts.follow(*found_input)
+            found = site.reader.messages(node, scope)
+            if found.messages:
                 messages, resolved = found.messages, found.resolved
             else:
-                messages = [Message("user", site.resolver.resolve(node, scope))]
+                messages = [Message("user", site.prompts.resolve(node, scope))]
         else:
             resolved = False
         return site.llm_call(
@@ -94,6 +95,7 @@ class LangChainProvider(Provider):
             model_provider=vendor,
             model_argument=model_argument,
             stream=method in STREAM_METHODS or site.literal("streaming") is True,
+            stream_dynamic=site.stream_is_dynamic() and method not in STREAM_METHODS,
             structured=site.obj.structured,
             system=leading_system(messages),
             system_in_messages=True,
@@ -105,7 +107,7 @@ class LangChainProvider(Provider):
         )
 
 
-def init_chat_model(objects, call: cst.Call, scope: Scope, depth: int) -> SdkObject:
+def init_chat_model(objects, call: v.Call, scope: Scope, depth: int) -> SdkObject:
     """`init_chat_model("openai:gpt-5.5", ...)`: a chat model whose class the id names."""
     return SdkObject("langchain", "chat_model", "langchain.chat_models.init_chat_model", settings=call_arguments(call, scope))
 

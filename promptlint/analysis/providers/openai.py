@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 """The `openai` SDK: OpenAI/AzureOpenAI clients, Chat Completions, Responses, legacy
-Completions and Batches (provider-facts.md §6)."""
+Completions, Assistants runs and Batches (provider-facts.md §6). OpenAI-compatible clients
+of other vendors (`OpenAI(base_url=...)`) are the same SDK."""
 
 from __future__ import annotations
 
@@ -9,11 +10,23 @@ from promptlint.analysis.providers.common import (
     is_true,
     leading_system,
     max_tokens,
+    output_modalities,
+    structured,
     tool_choice_forced,
 )
 from promptlint.types import LLMCall, Message
 
 CHAT = ("chat", "completions")
+RUNS = ("beta", "threads", "runs")
+ASSISTANT_PATHS = {
+    RUNS + ("create",),
+    RUNS + ("create_and_poll",),
+    RUNS + ("create_and_stream",),
+    RUNS + ("stream",),
+    ("beta", "threads", "create_and_run"),
+    ("beta", "threads", "create_and_run_poll"),
+    ("beta", "threads", "create_and_run_stream"),
+}
 CALL_PATHS = {
     CHAT + ("create",),
     CHAT + ("parse",),
@@ -28,11 +41,13 @@ BETA_PATHS = {("beta",) + path for path in CALL_PATHS if path[0] in ("chat", "re
 # instructor-patched clients add these on top of the SDK's own surface
 INSTRUCTOR_METHODS = ("create", "create_partial", "create_iterable", "create_with_completion")
 INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {CHAT + (m,) for m in INSTRUCTOR_METHODS}
+STREAMING_ENDINGS = (".stream", "create_partial", "create_iterable", "create_and_stream", "create_and_run_stream")
 
 
 class OpenAIProvider(GeneratedClientProvider):
     sdk = "openai"
-    call_paths = frozenset(CALL_PATHS | BETA_PATHS)
+    modules = ("openai",)
+    call_paths = frozenset(CALL_PATHS | BETA_PATHS | ASSISTANT_PATHS)
     instructor_paths = frozenset(INSTRUCTOR_PATHS)
     instructor_api = "openai.chat.completions."
     constructors = {
@@ -40,12 +55,21 @@ class OpenAIProvider(GeneratedClientProvider):
         "openai.AsyncOpenAI": ("client", True),
         "openai.AzureOpenAI": ("client", False),
         "openai.AsyncAzureOpenAI": ("client", True),
+        "openai.Client": ("client", False),
+        "openai.AsyncClient": ("client", True),
     }
     # The module-level default client: `openai.chat.completions.create(...)`.
-    functions = {
-        f"openai.{'.'.join(path)}": f"openai.{'.'.join(path)}" for path in CALL_PATHS | BETA_PATHS
+    functions = {f"openai.{'.'.join(path)}": f"openai.{'.'.join(path)}" for path in CALL_PATHS | BETA_PATHS}
+    methods = frozenset({"create", "parse", "stream", "create_and_poll", "create_and_stream", "create_and_run", "create_and_run_poll", "create_and_run_stream", *INSTRUCTOR_METHODS})
+    # Resource classes a value may be annotated with: the client path they stand for.
+    resources = {
+        "openai.resources.chat.Completions": CHAT,
+        "openai.resources.chat.AsyncCompletions": CHAT,
+        "openai.resources.chat.completions.Completions": CHAT,
+        "openai.resources.chat.completions.AsyncCompletions": CHAT,
+        "openai.resources.Responses": ("responses",),
+        "openai.resources.AsyncResponses": ("responses",),
     }
-    methods = frozenset({"create", "parse", "stream", *INSTRUCTOR_METHODS})
 
     def build(self, site: CallSite) -> LLMCall | None:
         api = site.api
@@ -54,24 +78,38 @@ class OpenAIProvider(GeneratedClientProvider):
         messages: list[Message] = []
         resolved = True
         if api.endswith("batches.create"):
+            return site.llm_call(provider=self.sdk, model=None, model_provider="openai", messages_resolved=False)
+        if ".threads." in api:
+            instructions = site.prompt("instructions")
+            extra = site.prompt("additional_instructions")
+            system = instructions if extra is None else (extra if instructions is None else instructions + extra)
             return site.llm_call(
-                provider=self.sdk, model=None, model_provider="openai", messages_resolved=False
+                provider=self.sdk,
+                model=model,
+                model_provider="openai",
+                model_argument=model_argument,
+                stream=api.endswith(STREAMING_ENDINGS) or is_true(site, "stream"),
+                system=system,
+                messages_resolved=False,
+                structured=structured(site, "response_format"),
             )
         if ".responses." in api:
             found = site.messages("input")
             prompt = None
-            if found is None or not found.messages:
+            if found is None or not found.messages or not found.resolved and not any(m.role for m in found.messages):
                 prompt = site.prompt("input")
             if prompt is not None:
                 messages = [Message("user", prompt)]
             elif found is not None:
                 messages, resolved = found.messages, found.resolved
+            else:
+                resolved = False
             instructions = site.prompt("instructions")
             system = instructions if instructions is not None else leading_system(messages)
             fields["system_in_messages"] = instructions is None
             fields["max_tokens"] = max_tokens(site, "max_output_tokens")
-            fields["structured"] = api.endswith(".parse") or site.has("text_format") or _json_text(site)
-        elif api.endswith("completions.create") and ".chat." not in api:
+            fields["structured"] = api.endswith(".parse") or structured(site, "text_format") or _json_text(site)
+        elif api.endswith("completions.create") and ".chat." not in api and "instructor" not in api:
             prompt = site.prompt("prompt")
             messages = [Message("user", prompt)] if prompt is not None else []
             resolved = prompt is not None
@@ -89,31 +127,24 @@ class OpenAIProvider(GeneratedClientProvider):
             fields["max_tokens"] = max_tokens(site, "max_completion_tokens", "max_tokens")
             fields["structured"] = (
                 api.endswith(".parse")
-                or (site.has("response_format") and site.literal("response_format", default="x") is not None)
+                or structured(site, "response_format", "response_model")
                 or tool_choice_forced(site)
-                or site.has("response_model")
             )
         tools = site.argument("tools")
         tools_text, tools_marked = (None, False) if tools is None else site.reader.tools(*tools)
-        stream = (
-            api.endswith(".stream")
-            or is_true(site, "stream")
-            or api.endswith(("create_partial", "create_iterable"))
-        )
-        if site.obj is not None and site.obj.patched == "instructor" and site.has("response_model"):
-            fields["structured"] = fields.get("structured") or site.literal("response_model", default="x") is not None
         return site.llm_call(
             provider=self.sdk,
             model=model,
             model_provider="openai",
             model_argument=model_argument,
-            stream=stream,
+            stream=api.endswith(STREAMING_ENDINGS) or is_true(site, "stream"),
             system=system,
             messages=tuple(messages),
             messages_resolved=resolved,
             tools=tools_text,
             tools_cache_marked=tools_marked,
             cache_marked=tools_marked or any(m.cache_marked for m in messages),
+            output_modalities=output_modalities(site, "modalities"),
             **fields,
         )
 
@@ -121,4 +152,4 @@ class OpenAIProvider(GeneratedClientProvider):
 def _json_text(site: CallSite) -> bool:
     """Responses `text={"format": {"type": "json_schema", ...}}`: structured output."""
     value = site.literal("text")
-    return isinstance(value, dict) and isinstance(value.get("format"), dict)
+    return isinstance(value, dict) and isinstance(value.get("format"), dict) and value["format"].get("type") != "text"

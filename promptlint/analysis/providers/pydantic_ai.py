@@ -4,10 +4,12 @@
 
 from __future__ import annotations
 
-import libcst as cst
-
 from promptlint.analysis.messages import dict_fields
-from promptlint.analysis.providers.base import CallSite, Provider, SdkObject, vendor_of_model
+from promptlint.analysis.objects import SdkObject
+from promptlint.analysis.prompts import UNKNOWN
+from promptlint.analysis.providers.base import CallSite, Provider, vendor_of_model
+from promptlint.analysis.providers.common import structured
+from promptlint.index import values as v
 from promptlint.types import LLMCall, Message, PromptText
 
 RUN_METHODS = ("run", "run_sync", "run_stream", "run_stream_sync", "run_stream_events", "iter")
@@ -17,6 +19,7 @@ CACHE_SETTINGS = ("cache", "anthropic_cache", "anthropic_cache_instructions", "a
 
 class PydanticAIProvider(Provider):
     sdk = "pydantic-ai"
+    modules = ("pydantic_ai",)
     constructors = {"pydantic_ai.Agent": ("agent", False), "pydantic_ai.agent.Agent": ("agent", False)}
     methods = frozenset(RUN_METHODS)
 
@@ -34,22 +37,19 @@ class PydanticAIProvider(Provider):
             if prompt is not None:
                 system = prompt if system is None else system + prompt
         user = site.arguments_here.get("user_prompt") or site.arguments_here.get("#0")
-        messages = (Message("user", site.resolver.resolve(*user)),) if user is not None else ()
+        messages = (Message("user", site.prompts.resolve(*user)),) if user is not None else ()
         settings = self._model_settings(site)
         max_output = None
         if "max_tokens" in settings:
-            try:
-                value = site.resolver.literal(*settings["max_tokens"])
-                max_output = value if isinstance(value, int) else None
-            except ValueError:
-                max_output = None
+            value = site.prompts.literal(*settings["max_tokens"])
+            max_output = value if isinstance(value, int) and value is not UNKNOWN else None
         return site.llm_call(
             provider=self.sdk,
             model=model,
             model_provider=vendor_of_model(model, None),
             model_argument=model_argument,
             stream=method in STREAM_METHODS,
-            structured=site.has("output_type", "result_type"),
+            structured=structured(site, "output_type", "result_type"),
             system=system,
             messages=messages,
             messages_resolved=user is not None,
@@ -62,21 +62,21 @@ class PydanticAIProvider(Provider):
         found = site.obj.settings.get(name) if site.obj is not None else None
         if found is None:
             return None
-        node, scope = site.resolver.follow_value(*found)
-        if isinstance(node, (cst.List, cst.Tuple)):
+        node, scope = site.prompts.follow(*found)
+        if isinstance(node, v.Seq):
             text = PromptText()
-            for element in node.elements:
-                text += site.resolver.resolve(element.value, scope)
+            for element in node.items:
+                text += site.prompts.resolve(element, scope)
             return text
-        return site.resolver.resolve(node, scope)
+        return site.prompts.resolve(node, scope)
 
     def _model_settings(self, site: CallSite) -> dict:
         found = site.argument("model_settings")
         if found is None:
             return {}
-        node, scope = site.resolver.follow_value(*found)
-        if isinstance(node, cst.Dict):
+        node, scope = site.prompts.follow(*found)
+        if isinstance(node, v.Dict):
             return {key: (value, scope) for key, value in dict_fields(node).items()}
-        if isinstance(node, cst.Call):
-            return {a.keyword.value: (a.value, scope) for a in node.args if a.keyword is not None}
+        if isinstance(node, v.Call):
+            return {k: (value, scope) for k, value in node.keywords if k is not None}
         return {}

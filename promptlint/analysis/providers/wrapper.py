@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""The project's own functions that forward to an SDK (`[tool.promptlint.wrappers]`).
+"""The project's own functions that forward to an SDK, as configured in
+`[tool.promptlint.wrappers]` (for what inference cannot see).
 
 A call to a configured wrapper is analysed like an SDK call: the configuration names the
 parameters that carry the model, the messages, the system prompt or a single prompt, and
@@ -9,27 +10,26 @@ wrapper's definition is in the project.
 
 from __future__ import annotations
 
+from promptlint.analysis.objects import Objects, ProjectFunction
 from promptlint.analysis.providers.base import CallSite, vendor_of_model
 from promptlint.analysis.providers.common import leading_system
 from promptlint.config import Wrapper
 from promptlint.types import LLMCall, Message
 
 
-def positional_names(site: CallSite) -> dict[str, str]:
+def positional_names(site: CallSite, objects: Objects) -> dict[str, str]:
     """`#0` -> the wrapper's first parameter name, when its definition can be read."""
-    helper = site.resolver.helper_function(site.call.func, site.scope)
-    if helper is None:
+    callee = objects.resolve(site.call.func, site.scope)
+    if not isinstance(callee, ProjectFunction):
         return {}
-    function, _ = helper
-    params = [*function.node.params.posonly_params, *function.node.params.params]
-    if params and params[0].name.value in ("self", "cls"):
+    params = [p for p in callee.function.params if p.kind in ("posonly", "pos")]
+    if params and params[0].name in ("self", "cls") and callee.function.class_name:
         params = params[1:]
-    return {f"#{index}": param.name.value for index, param in enumerate(params)}
+    return {f"#{index}": param.name for index, param in enumerate(params)}
 
 
-def build_wrapper_call(site: CallSite, wrapper: Wrapper) -> LLMCall:
-    names = positional_names(site)
-    for position, name in names.items():
+def build_configured_call(site: CallSite, wrapper: Wrapper, objects: Objects) -> LLMCall:
+    for position, name in positional_names(site, objects).items():
         if position in site.arguments_here and name not in site.arguments_here:
             site.arguments_here[name] = site.arguments_here[position]
     model, model_argument = site.model(wrapper.model) if wrapper.model else (None, None)
@@ -60,4 +60,3 @@ def build_wrapper_call(site: CallSite, wrapper: Wrapper) -> LLMCall:
         messages=tuple(messages),
         messages_resolved=resolved,
     )
-

@@ -305,7 +305,7 @@ class BatchableOfflineLoop(Rule):
 
     def check(self, analysis: FileAnalysis, ctx: RuleContext) -> Iterator[Diagnostic]:
         by_loop: dict[Span, list[LLMCall]] = {}
-        for call in analysis.calls:
+        for call in self.judged(analysis.calls):
             loop = self._batchable_loop(call, ctx)
             if loop is not None:
                 by_loop.setdefault(loop.span, []).append(call)

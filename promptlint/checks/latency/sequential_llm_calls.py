@@ -290,14 +290,14 @@ class SequentialLlmCalls(Rule):
 
     def check(self, analysis: FileAnalysis, ctx: RuleContext) -> Iterator[Diagnostic]:
         in_loops: dict[Span, list[LLMCall]] = {}
-        for call in analysis.calls:
+        for call in self.judged(analysis.calls):
             loop = self._parallel_loop(call, ctx)
             if loop is not None:
                 in_loops.setdefault(loop.span, []).append(call)
         for calls in in_loops.values():
             yield self._report_loop(calls, ctx)
         reported = {id(call) for calls in in_loops.values() for call in calls}
-        for run in _independent_runs([c for c in analysis.calls if id(c) not in reported]):
+        for run in _independent_runs([c for c in self.judged(analysis.calls) if id(c) not in reported]):
             yield self._report_run(run, ctx)
 
     # -- loops -------------------------------------------------------------------------

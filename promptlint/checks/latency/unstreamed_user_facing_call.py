@@ -143,6 +143,10 @@ class UnstreamedUserFacingCall(Rule):
       is a short answer (a label, a yes/no, a title) and is not worth streaming.
     """
 
+    # Whether a call streams is decided at the SDK call, inside a wrapper or not.
+    judges_wrapper_calls = False
+    judges_wrapped_calls = True
+
     code = "PRM301"
     name = "unstreamed-user-facing-call"
     Options = Options

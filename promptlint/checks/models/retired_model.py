@@ -91,6 +91,10 @@ class RetiredModel(Rule):
       shutdown date announced yet.
     """
 
+    # The model is judged where it is written: at the SDK call inside a wrapper, or at a
+    # wrapper call that passes it.
+    judges_wrapped_calls = True
+
     code = "PRM402"
     name = "retired-model"
     Options = Options
@@ -276,6 +280,8 @@ class RetiredModel(Rule):
     )
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
+        if call.via is not None and call.model_argument is None:
+            return  # the wrapper names the model itself: judged at its SDK call
         if call.model is None or is_azure_deployment(call):
             return
         info = model_info(call.model)

@@ -83,6 +83,10 @@ class UnknownModel(Rule):
     with `alias-of` or prices.
     """
 
+    # The model is judged where it is written: at the SDK call inside a wrapper, or at a
+    # wrapper call that passes it.
+    judges_wrapped_calls = True
+
     code = "PRM403"
     name = "unknown-model"
     fix_applicability = Applicability.UNSAFE
@@ -261,6 +265,8 @@ class UnknownModel(Rule):
     )
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
+        if call.via is not None and call.model_argument is None:
+            return  # the wrapper names the model itself: judged at its SDK call
         written = written_model(call)
         if written is None or is_azure_deployment(call):
             return

@@ -1,0 +1,395 @@
+# SPDX-License-Identifier: MIT
+"""The project index: every module a run needs, summarized once, and lookups across them.
+
+A run analyses some files, but their calls read names from other modules of the project
+(prompts, clients, wrappers, base classes), also when pre-commit passed only the changed
+files. The index finds those modules on disk (inside the project root only), summarizes
+each once per process (`summary.summarize`, or the summary cached for its bytes in
+`store`), and answers "what does `pkg.mod.NAME` refer to?" by following imports,
+re-exports and `from x import *` with a worklist and a visited set, so an import cycle or
+a 50-deep re-export chain ends in "unknown", never in a RecursionError. Answers are
+memoized per process.
+
+Every lookup is recorded for the file being analysed, including the ones that found
+nothing (a module an import names that does not exist yet, a prompt file not written
+yet): a cached analysis is reused only while each of them would still find the same.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from promptlint.cache import file_hash
+from promptlint.files import decode_source
+from promptlint.index.lower import Lines
+from promptlint.index.store import SummaryStore
+from promptlint.index.summary import ClassSummary, FunctionSummary, ModuleSummary, parse_source, summarize
+
+MAX_PROMPT_FILE_BYTES = 1_000_000
+MAX_MODULE_BYTES = 2_000_000  # the same limit the engine applies to the files it lints
+MAX_LOOKUP_STEPS = 64  # re-export hops before a name is "unknown"
+MAX_KEPT_TEXTS = 64  # source texts kept for quoting dynamic expressions
+
+ABSENT = ""  # the recorded hash of a path that did not exist (or could not be read)
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """What a qualified name refers to in the project.
+
+    `kind` is "module", "function", "class", "binding" (a module-level variable, `name`
+    naming it) or "attribute" (a class body's name, `name` is "Class.attr"); `external`
+    names the qualified name when it leaves the project (an SDK, the standard library).
+    """
+
+    kind: str
+    module: ModuleSummary | None = None
+    name: str = ""
+    external: str | None = None
+
+    @property
+    def function(self) -> FunctionSummary | None:
+        return self.module.functions.get(self.name) if self.module and self.kind == "function" else None
+
+    @property
+    def cls(self) -> ClassSummary | None:
+        return self.module.classes.get(self.name) if self.module and self.kind == "class" else None
+
+
+@lru_cache(maxsize=4096)
+def _package_parts(directory: str) -> tuple[str, ...]:
+    """The package names of a directory: its own and its parents' while `__init__.py` exists."""
+    if not os.path.isfile(os.path.join(directory, "__init__.py")):
+        return ()
+    parent = os.path.dirname(directory)
+    if parent == directory:
+        return (os.path.basename(directory),)
+    return (*_package_parts(parent), os.path.basename(directory))
+
+
+def module_name_for(path: str | os.PathLike[str]) -> tuple[str, str]:
+    """The dotted module name of a file and its package, from the `__init__.py` chain."""
+    absolute = os.path.abspath(path)
+    directory, filename = os.path.split(absolute)
+    stem = filename.rsplit(".", 1)[0]
+    package = ".".join(_package_parts(directory))
+    if stem == "__init__":
+        return package, package
+    return (f"{package}.{stem}" if package else stem), package
+
+
+def canonical(path: str | os.PathLike[str]) -> str:
+    """An absolute, normalized path with symlinks kept: one spelling per file, however the
+    user typed it (`resolve()` would follow symlinks out of a symlinked tree)."""
+    return os.path.normpath(os.path.abspath(path))
+
+
+class ProjectIndex:
+    """Module summaries and cross-module lookups for one run, in one process."""
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        overrides: dict[str, str] | None = None,
+        store: SummaryStore | None = None,
+        max_module_bytes: int = MAX_MODULE_BYTES,
+    ) -> None:
+        self.root = canonical(root)
+        self.real_root = os.path.realpath(self.root)
+        self.overrides = {canonical(path): text for path, text in (overrides or {}).items()}
+        self.store = store
+        self.max_module_bytes = max_module_bytes
+        self._summaries: dict[str, ModuleSummary | None] = {}
+        self._texts: OrderedDict[str, Lines] = OrderedDict()
+        self._found: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+        self._symbols: dict[str, tuple[Symbol | None, tuple[str, ...]]] = {}
+        self._recorded: dict[str, str] = {}
+        self.parsed = 0  # modules parsed (not served from the store) in this process
+
+    # ------------------------------------------------------------------ dependencies
+
+    def start_file(self) -> None:
+        """Begin recording what one analysed file's result depends on."""
+        self._recorded = {}
+
+    def dependencies(self) -> tuple[tuple[str, str], ...]:
+        """(path, content hash) of every file read, and (path, "") of every path looked for
+        and not found, since `start_file`."""
+        return tuple(sorted(self._recorded.items()))
+
+    def _record(self, path: str) -> None:
+        if path not in self._recorded:
+            self._recorded[path] = self.current_hash(path)
+
+    def current_hash(self, path: str) -> str:
+        """The content hash of a path now (ABSENT when missing or unreadable)."""
+        if path in self.overrides:
+            return file_hash(self.overrides[path].encode("utf-8", "surrogatepass"))
+        summary = self._summaries.get(path)
+        if summary is not None:
+            return summary.content_hash
+        try:
+            with open(path, "rb") as handle:
+                return file_hash(handle.read())
+        except OSError:
+            return ABSENT
+
+    # ------------------------------------------------------------------ modules
+
+    def search_roots(self, importer: ModuleSummary | None) -> list[str]:
+        """Where absolute imports are looked for: the importer's top-level package's parent,
+        the project root, and its `src/`."""
+        roots: list[str] = []
+        if importer is not None and importer.name:
+            depth = importer.name.count(".") + (0 if os.path.basename(importer.path) == "__init__.py" else 1)
+            top = importer.path
+            for _ in range(depth):
+                top = os.path.dirname(top)
+            roots.append(top)
+        roots.extend([self.root, os.path.join(self.root, "src")])
+        return list(dict.fromkeys(roots))
+
+    def find_module(self, dotted: str, importer: ModuleSummary | None) -> str | None:
+        """The file of project module `dotted`, seen from `importer` (None when not a file of
+        this project). Every path tried is recorded, found or not."""
+        roots = self.search_roots(importer)
+        key = (dotted, roots[0])
+        if key not in self._found:
+            tried: list[str] = []
+            found = None
+            relative = os.path.join(*dotted.split(".")) if dotted else ""
+            for root in roots if relative else ():
+                for candidate in (os.path.join(root, relative + ".py"), os.path.join(root, relative, "__init__.py")):
+                    tried.append(candidate)
+                    if self._is_module_file(candidate):
+                        found = candidate
+                        break
+                if found:
+                    break
+            self._found[key] = (found, tuple(tried))
+        found, tried = self._found[key]
+        for path in tried:
+            self._record(path)
+        return found
+
+    def _is_module_file(self, path: str) -> bool:
+        if path in self.overrides:
+            return True
+        return os.path.isfile(path) and self.inside_root(path)
+
+    def summary(self, path: str) -> ModuleSummary | None:
+        """The summary of the module at `path` (canonical), parsed at most once per process.
+        A module that cannot be read is None; one that does not parse is a summary whose
+        `error` says why."""
+        path = canonical(path)
+        self._record(path)
+        if path not in self._summaries:
+            self._summaries[path] = self._load(path)
+        return self._summaries[path]
+
+    def add(self, summary: ModuleSummary) -> None:
+        """Register a summary built elsewhere (the file being analysed)."""
+        self._summaries[summary.path] = summary
+
+    def _load(self, path: str) -> ModuleSummary | None:
+        try:
+            if path in self.overrides:
+                data = self.overrides[path].encode("utf-8", "surrogatepass")
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read(self.max_module_bytes + 1)
+        except OSError:
+            return None
+        name, package = module_name_for(path)
+        digest = file_hash(data)
+        if len(data) > self.max_module_bytes:
+            return ModuleSummary(path, name, package, digest, error="too large to read as an imported module")
+        if self.store is not None:
+            cached = self.store.get(digest, name, package, path)
+            if cached is not None:
+                return cached
+        summary = build_summary(data, path=path, name=name, package=package, content_hash=digest)
+        self.parsed += 1
+        if self.store is not None:
+            self.store.put(summary)
+        return summary
+
+    def module(self, dotted: str, importer: ModuleSummary | None) -> ModuleSummary | None:
+        path = self.find_module(dotted, importer)
+        return self.summary(path) if path is not None else None
+
+    # ------------------------------------------------------------------ names
+
+    def lookup(self, qualified: str, importer: ModuleSummary | None) -> Symbol | None:
+        """What `pkg.mod.NAME` (or `pkg.mod.Class.attr`) refers to, following re-exports.
+
+        None means unknown: a name the module does not define, a cycle, too many hops, or a
+        module that does not parse. A name outside the project is `Symbol("external")`.
+        """
+        key = f"{qualified}@{importer.path if importer is not None else ''}"
+        if key in self._symbols:
+            symbol, touched = self._symbols[key]
+            for path in touched:
+                self._record(path)
+            return symbol
+        before = set(self._recorded)
+        symbol = self._lookup(qualified, importer)
+        self._symbols[key] = (symbol, tuple(path for path in self._recorded if path not in before))
+        return symbol
+
+    def _lookup(self, qualified: str, importer: ModuleSummary | None) -> Symbol | None:
+        pending = [(qualified, importer)]
+        seen: set[tuple[str, str]] = set()
+        steps = 0
+        while pending:
+            qualified, importer = pending.pop()
+            steps += 1
+            if steps > MAX_LOOKUP_STEPS:
+                return None
+            parts = qualified.split(".")
+            module = None
+            cut = 0
+            for cut in range(len(parts), 0, -1):
+                module = self.module(".".join(parts[:cut]), importer)
+                if module is not None:
+                    break
+            if module is None:
+                return Symbol("external", external=qualified)
+            rest = parts[cut:]
+            if not rest:
+                return Symbol("module", module)
+            if module.error is not None:
+                return None
+            head = rest[0]
+            marker = (module.path, ".".join(rest))
+            if marker in seen:
+                return None  # a re-export cycle
+            seen.add(marker)
+            if head in module.classes:
+                if len(rest) == 1:
+                    return Symbol("class", module, head)
+                attribute = f"{head}.{rest[1]}"
+                if len(rest) == 2 and attribute in module.functions:
+                    return Symbol("function", module, attribute)
+                if len(rest) == 2 and rest[1] in module.classes[head].attributes:
+                    return Symbol("attribute", module, attribute)
+                nested = ".".join(rest[:2])
+                if nested in module.classes:
+                    rest = [nested, *rest[2:]]
+                    if len(rest) == 1:
+                        return Symbol("class", module, nested)
+                return None
+            if head in module.functions and len(rest) == 1 and _last_binding_kind(module, head) in (None, "def"):
+                return Symbol("function", module, head)
+            if head in module.bindings and len(rest) == 1:
+                return Symbol("binding", module, head)
+            if head in module.imports:
+                target = module.imports[head]
+                pending.append((".".join([target, *rest[1:]]), module))
+                continue
+            for star in reversed(module.star_imports):
+                pending.append((".".join([star, *rest]), module))
+            # Nothing found here: the star imports (pushed last) are tried next.
+        return None
+
+    # ------------------------------------------------------------------ files
+
+    def inside_root(self, path: str) -> bool:
+        """Whether `path` is part of the project: its real path lies inside the project root,
+        or inside a directory symlinked into the project (a tree linked in is walked by
+        discovery too). A symlinked *file* pointing outside (to /etc/passwd) is not: nothing
+        outside the project is ever read."""
+        real = os.path.realpath(path)
+        if _under(real, self.real_root):
+            return True
+        written = canonical(path)
+        if not _under(written, self.root):
+            return False
+        current = os.path.dirname(written)
+        while _under(current, self.root) and current != self.root:
+            if os.path.islink(current) and _under(real, os.path.realpath(current)):
+                return True
+            current = os.path.dirname(current)
+        return False
+
+    def read_text_file(self, path: str) -> str | None:
+        """The text of a prompt file inside the project (None: outside, missing, binary, huge),
+        recorded as a dependency either way."""
+        path = canonical(path)
+        self._record(path)
+        if path in self.overrides:
+            return self.overrides[path]
+        if not self.inside_root(path):
+            return None
+        try:
+            if not os.path.isfile(path):
+                return None
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_PROMPT_FILE_BYTES + 1)
+        except OSError:
+            return None
+        if len(data) > MAX_PROMPT_FILE_BYTES or b"\x00" in data:
+            return None
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def lines(self, path: str) -> Lines | None:
+        """The source lines of a module, for quoting an expression's text."""
+        if path in self._texts:
+            self._texts.move_to_end(path)
+            return self._texts[path]
+        try:
+            if path in self.overrides:
+                text = self.overrides[path]
+            else:
+                with open(path, "rb") as handle:
+                    text = decode_source(handle.read())
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError):
+            return None
+        lines = Lines(text)
+        self._texts[path] = lines
+        while len(self._texts) > MAX_KEPT_TEXTS:
+            self._texts.popitem(last=False)
+        return lines
+
+    def keep_lines(self, path: str, lines: Lines) -> None:
+        self._texts[path] = lines
+
+
+def _under(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _last_binding_kind(module: ModuleSummary, name: str) -> str | None:
+    bindings = module.bindings.get(name)
+    return bindings[-1].kind if bindings else None
+
+
+def build_summary(data: bytes, *, path: str, name: str, package: str, content_hash: str) -> ModuleSummary:
+    """Parse and summarize one module's bytes; failures become a summary with `error`."""
+    try:
+        text = decode_source(data)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as error:
+        return ModuleSummary(path, name, package, content_hash, error=f"cannot decode: {error}")
+    try:
+        tree = parse_source(text, path)
+    except SyntaxError as error:
+        return ModuleSummary(
+            path, name, package, content_hash,
+            error=f"syntax error: {error.msg}", error_line=error.lineno, error_column=error.offset,
+        )
+    except ValueError as error:  # "source code string cannot contain null bytes" (3.11)
+        return ModuleSummary(path, name, package, content_hash, error=f"syntax error: {error}")
+    except (RecursionError, MemoryError):
+        return ModuleSummary(
+            path, name, package, content_hash,
+            error="too deeply nested to analyse (Python's own parser refuses it too)",
+        )
+    return summarize(tree, text, path=path, name=name, package=package, content_hash=content_hash)
