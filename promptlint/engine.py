@@ -371,13 +371,11 @@ def analyze_run(
         results = _analyze(targets, task, cache, hashes, jobs, progress)
         if task.wrapper_names is not None:
             results = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)
-    analyses = []
+        analyses = [result for _, result in sorted(results.items()) if isinstance(result, FileAnalysis)]
+        analyses = canonical_edges(analyses, ProjectIndex(config.root, overrides=overrides_c, store=SummaryStore(Path(store)) if store else None))
     for path, result in sorted(results.items()):
-        if isinstance(result, FileError):
-            if path in given_set or result.internal:
-                errors.append(result)
-        else:
-            analyses.append(result)
+        if isinstance(result, FileError) and (path in given_set or result.internal):
+            errors.append(result)
     errors.sort(key=lambda e: e.filename)
     return Run(analyses, errors, len(given), frozenset(given_set))
 
@@ -469,6 +467,43 @@ class _summary_store:
 
 
 # ----------------------------------------------------------------------------- linking
+
+
+def canonical_edges(analyses: list[FileAnalysis], index: ProjectIndex) -> list[FileAnalysis]:
+    """Call edges name their targets as the caller wrote them (`pkg.run`, which pkg's
+    `__init__` re-exports from `pkg.core`): each target that is not a function of the
+    analysed files is looked up once, so edges meet the functions they reach."""
+    known = {name for a in analyses for name, _ in a.calls_from}
+    known |= {c.context.function for a in analyses for c in a.calls if c.context.function}
+    known |= {h.function for a in analyses for h in a.handlers}
+    heads = {name.split(".")[0] for name in known}
+    canonical_names: dict[str, str] = {}
+
+    def project_head(head: str) -> bool:
+        return head in heads or any(
+            os.path.exists(os.path.join(root, head)) or os.path.exists(os.path.join(root, head + ".py"))
+            for root in (index.root, os.path.join(index.root, "src"))
+        )
+
+    def canonical_name(target: str) -> str:
+        if target in known or "." not in target:
+            return target
+        if target not in canonical_names:
+            found = target
+            if project_head(target.split(".")[0]):
+                symbol = index.lookup(target, None)
+                if symbol is not None and symbol.module is not None and symbol.kind in ("function", "class"):
+                    module_name = symbol.module.name
+                    name = f"{module_name}.{symbol.name}" if module_name else symbol.name
+                    found = f"{name}.__init__" if symbol.kind == "class" else name
+            canonical_names[target] = found
+        return canonical_names[target]
+
+    linked = []
+    for analysis in analyses:
+        edges = tuple((caller, tuple(sorted({canonical_name(t) for t in targets}))) for caller, targets in analysis.calls_from)
+        linked.append(replace(analysis, calls_from=edges))
+    return linked
 
 
 def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:

@@ -82,6 +82,7 @@ class CallFinder:
         self.prompts = Prompts(self.index, self.objects)
         self.reader = MessageReader(self.prompts)
         self.configured_by_name = {wrapper.function: wrapper for wrapper in self.configured}
+        self.configured_names = frozenset(name.rsplit(".", 1)[-1] for name in self.configured_by_name)
         self._wrapper_memo: dict[str, tuple[Reached, ...] | None] = {}
         self._reaching: set[str] = set()
         self.calls: list[LLMCall] = []
@@ -115,18 +116,9 @@ class CallFinder:
 
     def visit(self, info: CallInfo, function: FunctionSummary, scope: Scope) -> None:
         call = info.call
-        last = _last_name(call.func)
         here = scope.at(call.loc[0])
-        worth = last is not None and (
-            last in self.registry.methods
-            or self.wrapper_names is None
-            or last in self.wrapper_names
-            or _imported_call(last, self.module)
-            or _passes_method(call, self.registry)
-            or last in ("partial",)
-        )
-        callee = self.objects.resolve(call.func, here) if worth or _is_plain_call(call) else None
-        self.record_edge(self.caller_name(function, info), callee)
+        callee = self.objects.resolve(call.func, here) if self.worth(call, here) else None
+        self.record_edge(self.caller_name(function, info), callee, call, here)
         if callee is None:
             return
         target = self.sdk_target(callee, call, here)
@@ -143,9 +135,8 @@ class CallFinder:
             if configured is not None:
                 self.calls.append(self.configured_call(configured, call, here, info, function))
                 return
-            if worth:
-                self.wrapper_call(callee, call, here, info, function)
-                self.passed_method_call(callee, call, here, info, function)
+            self.wrapper_call(callee, call, here, info, function)
+            self.passed_method_call(callee, call, here, info, function)
 
     # ------------------------------------------------------------------ targets
 
@@ -261,6 +252,8 @@ class CallFinder:
                 continue
             self.budget.spend()
             here = scope.at(info.call.loc[0])
+            if not self.worth(info.call, here) and not (self.known_wrappers and _last_name(info.call.func) in self.known_wrappers):
+                continue
             target_obj = self.objects.resolve(info.call.func, here)
             target = self.sdk_target(target_obj, info.call, here) if target_obj is not None else None
             if target is not None:
@@ -341,15 +334,70 @@ class CallFinder:
             return entrypoints.main_function(self.module) if info.in_main_guard else entrypoints.module_function(self.module)
         return _qualname(self.module, function)
 
-    def record_edge(self, caller: str, callee: object) -> None:
+    def worth(self, call: v.Call, scope: Scope) -> bool:
+        """Whether a call may be an LLM call, judged from its names: an SDK method or
+        function, a known wrapper's name, an SDK method passed as an argument; with every
+        call checked for wrappers (small runs), a call into a module that calls an SDK."""
+        last = _last_name(call.func)
+        if last is None:
+            return False
+        if (
+            last in self.registry.methods
+            or (self.wrapper_names is not None and last in self.wrapper_names)
+            or _imported_call(last, scope.module)
+            or _passes_method(call, self.registry)
+            or last == "partial"
+            or last in self.configured_names
+        ):
+            return True
+        return self.wrapper_names is None and self.may_reach_sdk(call, scope)
+
+    def may_reach_sdk(self, call: v.Call, scope: Scope) -> bool:
+        """Whether a call is worth resolving to check for a wrapper, judged without reading
+        other modules: a call of a function or method of this module, or of a name imported
+        from a project module whose bytes spell an SDK call (nothing else can forward one)."""
+        dotted = v.dotted(call.func)
+        if dotted is None:
+            return False
+        head = dotted.split(".")[0]
+        module = scope.module
+        if head == scope.self_name or head in module.functions or head in module.classes:
+            return self.index.path_may_call_sdk(module.path)
+        qualified = qualify(dotted, scope)
+        if qualified is None or qualified == dotted and head not in module.imports:
+            return False
+        return self.index.module_may_call_sdk(qualified, module)
+
+    def edge_target(self, call: v.Call, scope: Scope) -> str | None:
+        """The qualified name a call goes to, from the names alone (no module is read):
+        `helper()`, `mod.helper()`, `self.method()`, `agent.plan()` for a local
+        `agent = Agent()`. The linker canonicalizes re-exported names."""
+        dotted = v.dotted(call.func)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        if head == scope.self_name and rest and "." not in rest:
+            cls = scope.method_class()
+            return f"{cls.qualname}.{rest}" if cls is not None else None
+        if rest and "." not in rest and scope.function is not None:
+            for binding in reversed(scope.function.bindings.get(head, ())):
+                if binding.kind == "assign" and isinstance(binding.value, v.Call):
+                    constructor = v.dotted(binding.value.func)
+                    owner = qualify(constructor, scope) if constructor else None
+                    return f"{owner}.{rest}" if owner else None
+                break
+        return qualify(dotted, scope)
+
+    def record_edge(self, caller: str, callee: object, call: v.Call, scope: Scope) -> None:
         """`caller -> callee` for entry-point reachability: project functions, and the
         methods an instance's class defines (`agent.plan()` reaches `Agent.plan`)."""
         target = None
         if isinstance(callee, ProjectFunction):
             target = callee.qualname
         elif isinstance(callee, ProjectClass):
-            init = callee.ref.module.functions.get(f"{callee.ref.cls.name}.__init__")
-            target = f"{callee.ref.qualname}.__init__" if init is not None else None
+            target = f"{callee.ref.qualname}.__init__"
+        elif callee is None:
+            target = self.edge_target(call, scope)
         if target is not None:
             self.edges.setdefault(caller, set()).add(target)
 
@@ -454,11 +502,6 @@ def _last_name(func: v.Value) -> str | None:
     if isinstance(func, v.Sub):
         return _last_name(func.base)
     return None
-
-
-def _is_plain_call(call: v.Call) -> bool:
-    """Calls worth resolving for the call graph: named functions and methods."""
-    return isinstance(call.func, (v.Ref, v.Attr))
 
 
 def _imported_call(name: str, module: ModuleSummary) -> bool:

@@ -109,6 +109,7 @@ class ProjectIndex:
         self._found: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
         self._symbols: dict[str, tuple[Symbol | None, tuple[str, ...]]] = {}
         self._recorded: dict[str, str] = {}
+        self._may_call: dict[str, bool] = {}
         self.parsed = 0  # modules parsed (not served from the store) in this process
 
     # ------------------------------------------------------------------ dependencies
@@ -218,6 +219,34 @@ class ProjectIndex:
         if self.store is not None:
             self.store.put(summary)
         return summary
+
+    def module_may_call_sdk(self, qualified: str, importer: ModuleSummary | None) -> bool:
+        """Whether the project module a qualified name lives in spells an SDK call, from its
+        bytes (cheap: no parse), for deciding whether resolving a call into it can pay."""
+        parts = qualified.split(".")
+        for cut in range(len(parts), 0, -1):
+            path = self.find_module(".".join(parts[:cut]), importer)
+            if path is not None:
+                return self.path_may_call_sdk(path)
+        return False
+
+    def path_may_call_sdk(self, path: str) -> bool:
+        """Whether a module's bytes spell a call an SDK is made with (its client may come
+        from another project module, so no SDK import is required)."""
+        if path not in self._may_call:
+            from promptlint.prefilter import has_call_shape
+
+            self._may_call[path] = has_call_shape(self._bytes(path))
+        return self._may_call[path]
+
+    def _bytes(self, path: str) -> bytes:
+        if path in self.overrides:
+            return self.overrides[path].encode("utf-8", "surrogatepass")
+        try:
+            with open(path, "rb") as handle:
+                return handle.read(self.max_module_bytes)
+        except OSError:
+            return b""
 
     def module(self, dotted: str, importer: ModuleSummary | None) -> ModuleSummary | None:
         path = self.find_module(dotted, importer)
