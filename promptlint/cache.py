@@ -149,8 +149,13 @@ class ResultsCache:
         return self._hashes[location]
 
     def _ensure_directory(self) -> None:
-        if self.directory.is_dir():
-            return
-        self.directory.mkdir(parents=True, exist_ok=True)
-        (self.directory / ".gitignore").write_text("*\n", encoding="utf-8")
-        (self.directory / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")
+        ensure_cache_directory(self.directory)
+
+
+def ensure_cache_directory(directory: Path) -> None:
+    """Create `.promptlint_cache/`, tagged so git, backup and archiving tools skip it."""
+    if (directory / "CACHEDIR.TAG").is_file():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / ".gitignore").write_text("*\n", encoding="utf-8")
+    (directory / "CACHEDIR.TAG").write_text(CACHEDIR_TAG, encoding="utf-8")

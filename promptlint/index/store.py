@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from promptlint import __version__
+from promptlint.cache import CACHE_DIRNAME, ensure_cache_directory
 from promptlint.index import values
 from promptlint.index.summary import Binding, CallInfo, ClassSummary, FunctionSummary, Loop, ModuleSummary, Param
 
@@ -52,6 +53,8 @@ class SummaryStore:
             return  # not worth keeping (it will be parsed again next time)
         try:
             if not self._ready:
+                if self.directory.parent.name == CACHE_DIRNAME:
+                    ensure_cache_directory(self.directory.parent)
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self._ready = True
             descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
