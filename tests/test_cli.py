@@ -122,7 +122,7 @@ def _json_report(cwd: Path, *args: str) -> list[dict[str, Any]]:
 def test_version_is_the_installed_distribution_version(tmp_path: Path) -> None:
     run = promptlint("--version", cwd=tmp_path)
     assert run.code == 0
-    assert importlib.metadata.version("promptlint") in run.out
+    assert importlib.metadata.version("promptlint-static") in run.out
 
 
 def test_clean_files_exit_0(plain: Path) -> None:
