@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import pytest
 import yaml
+from test_cli import PLANTED
 from wheelhouse import copy_checkout, offline_pip_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,19 +28,6 @@ ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 
-PLANTED = '''\
-from openai import OpenAI
-
-client = OpenAI()
-
-
-def answer(question: str) -> str:
-    response = client.chat.completions.create(
-        model="gpt-3.5-turbo",
-        messages=[{"role": "user", "content": question}],
-    )
-    return response.choices[0].message.content or ""
-'''
 
 
 class Runner:

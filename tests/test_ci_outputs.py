@@ -12,27 +12,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_cli import HEADER, SARIF_SCHEMA, _json_report, copy_fixtures, promptlint
+from test_cli import HEADER, PLANTED, SARIF_SCHEMA, _json_report, copy_fixtures, promptlint
 from wheelhouse import git
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "promptlint" / "output" / "schemas"
 FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
-
-PLANTED = '''\
-from openai import OpenAI
-
-client = OpenAI()
-
-
-def answer(question: str) -> str:
-    response = client.chat.completions.create(
-        model="gpt-3.5-turbo",
-        messages=[{"role": "user", "content": question}],
-    )
-    return response.choices[0].message.content or ""
-'''
-
 
 def validator(path: Path) -> jsonschema.protocols.Validator:
     document = json.loads(path.read_text(encoding="utf-8"))

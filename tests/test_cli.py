@@ -38,6 +38,22 @@ ANSI = re.compile(r"\x1b\[")
 HEADER = re.compile(r"^(?P<file>[^\s:]+):(?P<row>\d+):(?P<column>\d+): (?P<code>PRM\d{3}) (?P<rest>.*)$")
 
 
+# One SDK call with a planted problem (PRM402: a retired model) on line 8, column 15.
+PLANTED = '''\
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def answer(question: str) -> str:
+    response = client.chat.completions.create(
+        model="gpt-3.5-turbo",
+        messages=[{"role": "user", "content": question}],
+    )
+    return response.choices[0].message.content or ""
+'''
+
+
 @dataclass
 class Run:
     """A finished `promptlint` process, its output decoded."""

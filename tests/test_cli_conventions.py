@@ -20,25 +20,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_cli import ANSI, PROMPTLINT, _json_report, _on_terminal, codes, copy_fixtures, line_of, promptlint
+from test_cli import ANSI, PLANTED, PROMPTLINT, _json_report, _on_terminal, codes, copy_fixtures, line_of, promptlint
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "promptlint" / "output" / "schemas"
-
-PLANTED = '''\
-from openai import OpenAI
-
-client = OpenAI()
-
-
-def answer(question: str) -> str:
-    response = client.chat.completions.create(
-        model="gpt-3.5-turbo",
-        messages=[{"role": "user", "content": question}],
-    )
-    return response.choices[0].message.content or ""
-'''
-
 
 @pytest.fixture
 def plain(tmp_path: Path) -> Path:
@@ -244,7 +229,7 @@ def test_a_syntax_error_in_a_file_without_sdk_code_is_not_reported(plain: Path) 
     (plain / "plain" / "notes.py").write_text("def f(:\n    pass\n", encoding="utf-8")
     run = promptlint("check", "plain/notes.py", "plain/clean.py", cwd=plain)
     assert run.code == 0, run.err
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
     assert "Files without SDK code are not parsed" in readme
 
 

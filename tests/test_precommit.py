@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_cli import PLANTED
 from wheelhouse import git, offline_pip_environment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,19 +27,6 @@ HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf
 PRE_COMMIT = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
 PLACEHOLDER_REPO, PLACEHOLDER_REV = "/path/to/promptlint", "0" * 40
 
-PLANTED = '''\
-from openai import OpenAI
-
-client = OpenAI()
-
-
-def answer(question: str) -> str:
-    response = client.chat.completions.create(
-        model="gpt-3.5-turbo",
-        messages=[{"role": "user", "content": question}],
-    )
-    return response.choices[0].message.content or ""
-'''
 CLEAN = PLANTED.replace('"gpt-3.5-turbo"', '"gpt-6-luna"')
 
 
