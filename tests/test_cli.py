@@ -501,13 +501,18 @@ def test_force_color_and_no_color(plain: Path) -> None:
     forced_json.json()
 
 
-def _on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    """Run promptlint with its standard output on a pseudo-terminal; what it printed."""
+def _on_terminal(args: list[str], cwd: Path, env: dict[str, str], *, stderr_too: bool = False) -> str:
+    """Run promptlint with its standard output (and, with `stderr_too`, its standard error)
+    on a pseudo-terminal; what it printed there."""
     environment = {key: value for key, value in os.environ.items() if key not in COLOR_VARIABLES}
     environment.update(env)
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [str(PROMPTLINT), *args], cwd=cwd, stdout=terminal, stderr=subprocess.PIPE, env=environment
+        [str(PROMPTLINT), *args],
+        cwd=cwd,
+        stdout=terminal,
+        stderr=terminal if stderr_too else subprocess.PIPE,
+        env=environment,
     )
     os.close(terminal)
     chunks = []
@@ -521,8 +526,9 @@ def _on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
         chunks.append(chunk)
     os.close(controller)
     _, err = process.communicate(timeout=300)
-    assert b"Traceback" not in err
-    return b"".join(chunks).decode("utf-8")
+    output = b"".join(chunks)
+    assert b"Traceback" not in (err or b"") + output
+    return output.decode("utf-8")
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")

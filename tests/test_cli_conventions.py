@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import re
-import subprocess
 import textwrap
 from pathlib import Path
 
 import jsonschema
 import pytest
-from test_cli import ANSI, PLANTED, PROMPTLINT, _json_report, _on_terminal, codes, copy_fixtures, line_of, promptlint
+from test_cli import ANSI, PLANTED, _json_report, _on_terminal, codes, copy_fixtures, line_of, promptlint
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "promptlint" / "output" / "schemas"
@@ -160,33 +158,13 @@ def test_stdin_filename_naming_a_directory_is_an_error(crossfile: Path) -> None:
 # ----------------------------------------------------------------------------- quiet, colour
 
 
-def _all_on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    """What promptlint printed with both its standard output and error on a terminal."""
-    controller, terminal = pty.openpty()
-    environment = {**os.environ, **env}
-    process = subprocess.Popen([str(PROMPTLINT), *args], cwd=cwd, stdout=terminal, stderr=terminal, env=environment)
-    os.close(terminal)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(controller, 65536)
-        except OSError:  # EIO: the terminal's other end closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(controller)
-    process.wait(timeout=300)
-    return b"".join(chunks).decode("utf-8")
-
-
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
 def test_quiet_draws_no_progress_bar(plain: Path, tmp_path: Path) -> None:
     # The bar waits a second before it draws; here it draws at once, so a quick run shows it.
     env = with_sitecustomize(tmp_path, "import promptlint.cli\npromptlint.cli._Progress.DELAY = 0\n")
     bar = re.compile(r"\] \d+/\d+ files")
-    loud = _all_on_terminal(["check", "plain", "--no-cache"], plain, env)
-    quiet = _all_on_terminal(["check", "plain", "--no-cache", "-q"], plain, env)
+    loud = _on_terminal(["check", "plain", "--no-cache"], plain, env, stderr_too=True)
+    quiet = _on_terminal(["check", "plain", "--no-cache", "-q"], plain, env, stderr_too=True)
     assert bar.search(loud), loud
     assert not bar.search(quiet) and "PRM402" in quiet
 
