@@ -2,11 +2,13 @@
 """The library surface: everything the CLI does, callable from Python.
 
 `lint_paths` and `lint_source` return a `LintResult`; `fix_paths` applies fixes;
-`call_inventory` lists call sites. The CLI only parses options and prints.
+`call_inventory` lists call sites; `write_baseline`/`apply_baseline` keep known findings
+out of a report. The CLI only parses options and prints.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -18,11 +20,13 @@ from promptlint import output
 from promptlint.files import decode_source
 from promptlint.analysis.prefix import all_static_text, dynamic_segments, static_prefix
 from promptlint.checks import all_rules, rule_by_code_or_name
-from promptlint.config import Config, ConfigError, load_config, validate_selector
-from promptlint.engine import LintResult, analyze_paths, analyze_run, display_path, link_entry_points, lint
+from promptlint.config import Config, ConfigError, load_config, validate_selector, with_command_line_selection
+from promptlint.engine import LintResult, SourceReader, analyze_paths, analyze_run, display_path, link_entry_points, lint
 from promptlint.fixes import DroppedFix, fix_file, select_fixes, unified_diff, write_atomic
+from promptlint.output.common import printable_path, relative_path
+from promptlint.output.fingerprint import fingerprints
 from promptlint.pricing import lookup
-from promptlint.suppress import add_ignore_comments
+from promptlint.suppress import add_ignore_comments, parse_suppressions
 from promptlint.tokens import count_tokens
 from promptlint.types import Applicability, Diagnostic, FileError, LLMCall
 
@@ -34,6 +38,20 @@ class RunOptions:
     unsafe_fixes: bool = False
     today: date | None = None
     progress: Callable[[int, int], None] | None = None
+
+
+def available_cpus() -> int:
+    """The cores this process may run on (its affinity mask, where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+def _jobs(requested: int | None) -> int | None:
+    """The worker processes to ask the engine for: never more than the cores, so `-j 1000`
+    does not start a thousand processes. None lets the engine choose."""
+    return None if requested is None else max(1, min(requested, available_cpus()))
 
 
 def _common_parent(paths: Sequence[Path]) -> Path:
@@ -54,13 +72,7 @@ def load_run_config(
     config = load_config(config_path, start=_common_parent(paths))
     for code in (*select, *extend_select, *ignore):
         validate_selector(code, source="the command line")
-    if select:
-        config = replace(config, select=select, extend_select=())
-    if extend_select:
-        config = replace(config, extend_select=config.extend_select + extend_select)
-    if ignore:
-        config = replace(config, ignore=config.ignore + ignore)
-    return config
+    return with_command_line_selection(config, select, extend_select, ignore)
 
 
 def lint_paths(
@@ -70,16 +82,40 @@ def lint_paths(
     *,
     stdin_text: str | None = None,
 ) -> LintResult:
+    """Lint `paths`; with `stdin_text`, lint that text as the one file `paths[0]` names.
+
+    Standard input is the editor's buffer: the rest of the project is read as context
+    (imports, prompts), but only the buffer's findings and errors are reported, as ruff does.
+    """
     overrides = {Path(paths[0]): stdin_text} if stdin_text is not None else None
-    return lint(
+    result = lint(
         paths,
         config,
-        jobs=options.jobs,
+        jobs=_jobs(options.jobs),
         use_cache=options.use_cache and overrides is None,
         overrides=overrides,
         today=options.today,
         progress=options.progress,
     )
+    return only_files(result, [Path(paths[0])]) if stdin_text is not None else result
+
+
+def only_files(result: LintResult, wanted: Sequence[Path]) -> LintResult:
+    """`result` keeping the findings and errors of the `wanted` files (or files below them)."""
+    given = [path.resolve() for path in wanted]
+    diagnostics = [d for d in result.diagnostics if _is_given(d.filename, given)]
+    return replace(
+        result,
+        diagnostics=diagnostics,
+        errors=[e for e in result.errors if _is_given(e.filename, given)],
+        sources={d.filename: result.sources[d.filename] for d in diagnostics if d.filename in result.sources},
+    )
+
+
+def _is_given(filename: str, given: Sequence[Path]) -> bool:
+    """Whether `filename` is one of the `given` (resolved) paths or lies below one."""
+    path = Path(filename).resolve()
+    return any(path == root or path.is_relative_to(root) for root in given)
 
 
 def lint_source(source: str, filename: str = "<stdin>.py", config: Config | None = None, **kwargs) -> LintResult:
@@ -111,11 +147,22 @@ def fix_paths(
     write: bool,
     stdin_text: str | None = None,
 ) -> FixRun:
-    """Apply applicable fixes file by file, each re-checked to a fixed point."""
+    """Apply applicable fixes file by file, each re-checked to a fixed point.
+
+    Only the files `paths` name (or hold) are changed: pre-commit passes the files it
+    stages and rolls back when the hook touches another, so a fix that belongs in a file
+    not given (a prompt defined in an unchanged module) is reported as not applied.
+    """
     first = lint_paths(paths, config, options, stdin_text=stdin_text)
+    given = [Path(path).resolve() for path in paths]
     fixable = select_fixes(first.diagnostics, unsafe=options.unsafe_fixes)
-    targets = sorted({d.filename for d in fixable})
+    targets = sorted({d.filename for d in fixable if _is_given(d.filename, given)})
     run = FixRun(first)
+    for diagnostic in fixable:
+        if not _is_given(diagnostic.filename, given):
+            title = diagnostic.fix.title if diagnostic.fix else ""
+            reason = "the file is not among the paths given (name it to fix it)"
+            run.dropped.append(DroppedFix(diagnostic.filename, diagnostic.code, title, diagnostic.span.start, reason))
     overrides: dict[Path, str] = {}
     if stdin_text is not None:
         overrides[Path(paths[0]).resolve()] = stdin_text
@@ -154,7 +201,11 @@ def fix_paths(
         run.stdin_output = overrides[Path(paths[0]).resolve()]
     if run.changed_files:
         live_overrides = overrides if (not write or stdin_text is not None) else {}
-        run.result = lint(paths, config, jobs=options.jobs, use_cache=False, overrides=live_overrides or None, today=options.today)
+        run.result = lint(
+            paths, config, jobs=_jobs(options.jobs), use_cache=False, overrides=live_overrides or None, today=options.today
+        )
+        if stdin_text is not None:
+            run.result = only_files(run.result, [Path(paths[0])])
     run.result.errors.extend(run.errors)
     return run
 
@@ -203,7 +254,11 @@ def render(
     unsafe_fixes: bool = False,
     quiet: bool = False,
     calls_per_month: int | None = None,
+    root: Path | None = None,
+    baselined: int = 0,
 ) -> str:
+    """`result` in format `fmt`; `root` is what CI formats' paths are relative to (see
+    `report_root`), `baselined` how many findings a baseline hid."""
     data = output.RenderInput(
         diagnostics=result.diagnostics,
         errors=result.errors,
@@ -212,20 +267,142 @@ def render(
         calls_per_month=calls_per_month,
         unsafe_fixes=unsafe_fixes,
         quiet=quiet,
+        root=str(root) if root is not None else None,
+        baselined=baselined,
     )
     return output.render(fmt, data, color=color)
 
 
-def statistics_table(result: LintResult, *, unsafe_fixes: bool) -> str:
+def repository_root(paths: Sequence[Path], config: Config) -> Path:
+    """The top of the git work tree holding `paths`, else the configuration file's folder,
+    else the working directory: what CI reports are relative to, so a run from a
+    subdirectory annotates the right files."""
+    start = _common_parent(paths)
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists():
+            return directory
+    return config.root if config.source is not None else Path.cwd()
+
+
+def report_root(fmt: str, paths: Sequence[Path], config: Config) -> Path | None:
+    """What report paths in format `fmt` are relative to: None (as the user named them) for
+    the human formats and JSON; the repository root for the CI formats, or for GitLab
+    `CI_PROJECT_DIR` when set, as ruff does."""
+    if fmt not in output.REPOSITORY_RELATIVE:
+        return None
+    if fmt == "gitlab" and os.environ.get("CI_PROJECT_DIR"):
+        return Path(os.environ["CI_PROJECT_DIR"]).resolve()
+    return repository_root(paths, config)
+
+
+def statistics(result: LintResult, *, unsafe_fixes: bool) -> list[dict]:
+    """Findings counted per rule, most frequent first: ruff's `--statistics` JSON objects."""
     counts = Counter(d.code for d in result.diagnostics)
     fixable = {d.code for d in select_fixes(result.diagnostics, unsafe=unsafe_fixes)}
-    lines = []
+    rows = []
     for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
         rule = rule_by_code_or_name(code)
-        name = rule.name if rule else ""
-        marker = "[*]" if code in fixable else "[ ]"
-        lines.append(f"{count}\t{code}\t{marker} {name}")
+        rows.append({"code": code, "name": rule.name if rule else "", "count": count, "fixable": code in fixable})
+    return rows
+
+
+def unsafe_fix_count(diagnostics: Sequence[Diagnostic]) -> int:
+    """How many of `diagnostics` only `--unsafe-fixes` would fix."""
+    return len(select_fixes(diagnostics, unsafe=True)) - len(select_fixes(diagnostics, unsafe=False))
+
+
+def statistics_table(result: LintResult, *, unsafe_fixes: bool) -> str:
+    """`count<TAB>code<TAB>[*] name` per rule, as ruff prints it."""
+    lines = [
+        f"{row['count']}\t{row['code']}\t{'[*]' if row['fixable'] else '[ ]'} {row['name']}"
+        for row in statistics(result, unsafe_fixes=unsafe_fixes)
+    ]
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def suppression_warnings(result: LintResult, *, stdin: tuple[Path, str] | None = None) -> list[str]:
+    """`path:line: message` for each suppression comment that silences less than it seems
+    to (malformed, an unknown code, `ignore-file` below code) in the checked files."""
+    known = {rule.code for rule in all_rules()}
+    read = SourceReader(dict([stdin]) if stdin else None)
+    filenames = {analysis.filename for analysis in result.analyses} | {d.filename for d in result.diagnostics}
+    warnings = []
+    for filename in sorted(filenames):
+        text = read(filename)
+        if "promptlint" not in text and "noqa" not in text.lower():
+            continue  # nothing to read: skip tokenizing
+        for warning in parse_suppressions(text, known).warnings:
+            warnings.append(f"{printable_path(filename)}:{warning.line}: {warning.message}")
+    return warnings
+
+
+# ----------------------------------------------------------------------------- baseline
+
+
+class BaselineError(Exception):
+    """A baseline file that cannot be read or written; the message names the file."""
+
+
+#: `version` of the baseline file format this release writes and reads.
+BASELINE_VERSION = 1
+
+
+def _fingerprints(result: LintResult, root: Path) -> list[str]:
+    return fingerprints(result.diagnostics, result.sources, root)
+
+
+def write_baseline(path: Path, result: LintResult, root: Path) -> int:
+    """Record every finding of `result` in `path` by its stable fingerprint (see
+    `output/fingerprint.py`: rule, repository-relative file, flagged text, occurrence; no
+    line numbers, so edits elsewhere keep a finding known). Returns how many."""
+    entries = [
+        {
+            "fingerprint": fingerprint,
+            "code": diagnostic.code,
+            "filename": relative_path(diagnostic.filename, root),
+            "message": diagnostic.message,
+        }
+        for diagnostic, fingerprint in zip(result.diagnostics, _fingerprints(result, root))
+    ]
+    entries.sort(key=lambda entry: (entry["filename"], entry["code"], entry["fingerprint"]))
+    document = {"tool": "promptlint", "version": BASELINE_VERSION, "findings": entries}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(output.encode(json.dumps(document, indent=2, ensure_ascii=False) + "\n"))
+    except OSError as error:
+        raise BaselineError(f"{printable_path(str(path))}: cannot write the baseline: {error.strerror or error}") from None
+    return len(entries)
+
+
+def read_baseline(path: Path) -> frozenset[str]:
+    """The fingerprints a baseline file records."""
+    where = printable_path(str(path))
+    try:
+        document = json.loads(path.read_bytes())
+    except OSError as error:
+        raise BaselineError(f"{where}: cannot read the baseline: {error.strerror or error}") from None
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError
+        raise BaselineError(f"{where}: not a promptlint baseline (invalid JSON: {error})") from None
+    findings = document.get("findings") if isinstance(document, dict) else None
+    if (
+        not isinstance(document, dict)
+        or document.get("tool") != "promptlint"
+        or not isinstance(findings, list)
+        or not all(isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str) for entry in findings)
+    ):
+        raise BaselineError(f"{where}: not a promptlint baseline (write one with --write-baseline)")
+    if document.get("version") != BASELINE_VERSION:
+        raise BaselineError(
+            f"{where}: baseline format version {document.get('version')!r}; this promptlint reads "
+            f"version {BASELINE_VERSION} (write it again with --write-baseline)"
+        )
+    return frozenset(entry["fingerprint"] for entry in findings)
+
+
+def apply_baseline(result: LintResult, known: frozenset[str], root: Path) -> tuple[LintResult, int]:
+    """`result` without the findings `known` records, and how many were left out."""
+    kept = [d for d, fingerprint in zip(result.diagnostics, _fingerprints(result, root)) if fingerprint not in known]
+    return replace(result, diagnostics=kept), len(result.diagnostics) - len(kept)
 
 
 def rule_docs(key: str) -> str | None:
@@ -253,7 +430,7 @@ def call_inventory(
     paths: Sequence[Path], config: Config, options: RunOptions = RunOptions()
 ) -> tuple[list[dict], list]:
     """One JSON-ready row per call site (the `promptlint calls` listing)."""
-    run = analyze_run(paths, config, jobs=options.jobs, use_cache=options.use_cache, progress=options.progress)
+    run = analyze_run(paths, config, jobs=_jobs(options.jobs), use_cache=options.use_cache, progress=options.progress)
     rows = [
         call_row(call)
         for analysis in link_entry_points(run.analyses)
@@ -296,7 +473,7 @@ def call_row(call: LLMCall) -> dict:
 
 
 def format_call_row(row: dict) -> str:
-    location = f"{row['filename']}:{row['location']['row']}:{row['location']['column']}"
+    location = f"{printable_path(row['filename'])}:{row['location']['row']}:{row['location']['column']}"
     model = row["model"] or "dynamic"
     stream = "stream" if row["stream"] else "no-stream"
     approx = "" if row["tokens_exact"] else "~"
@@ -320,4 +497,15 @@ def format_call_row(row: dict) -> str:
     )
 
 
-__all__ = ["ConfigError", "LintResult", "RunOptions", "lint_paths", "lint_source", "fix_paths"]
+__all__ = [
+    "BaselineError",
+    "ConfigError",
+    "LintResult",
+    "RunOptions",
+    "apply_baseline",
+    "fix_paths",
+    "lint_paths",
+    "lint_source",
+    "read_baseline",
+    "write_baseline",
+]

@@ -380,6 +380,28 @@ def validate_selector(code: str, source: str | None = None) -> str:
     raise ConfigError(f"unknown rule code '{code}'" + (f" in {source}" if source else ""))
 
 
+def with_command_line_selection(
+    config: Config, select: tuple[str, ...] = (), extend_select: tuple[str, ...] = (), ignore: tuple[str, ...] = ()
+) -> Config:
+    """`config` with the command line's selectors applied as a layer over the file's, as
+    ruff resolves them: a command-line `select` starts the rule set afresh (the file's
+    `extend-select` and `ignore` no longer apply); otherwise the file's resolved set is the
+    start. Then the layer's selectors apply from the least to the most specific (`ignore`
+    after `select` at equal specificity), so `--ignore ALL` turns every rule off and
+    `--select PRM201 --ignore PRM2` keeps PRM201. The result names its rules exactly.
+    """
+    if not (select or extend_select or ignore):
+        return config
+    codes = [rule.code for rule in all_rules()]
+    enabled = set() if select else {code for code in codes if is_rule_enabled(config, code)}
+    layer = [(_specificity(s), False, s) for s in (*select, *extend_select)]
+    layer += [(_specificity(s), True, s) for s in ignore]
+    for _, ignoring, selector in sorted(layer):
+        matched = {code for code in codes if selector == "ALL" or code.startswith(selector)}
+        enabled = enabled - matched if ignoring else enabled | matched
+    return dataclasses.replace(config, select=tuple(sorted(enabled)), extend_select=(), ignore=())
+
+
 def _specificity(selector: str) -> int:
     return 0 if selector == "ALL" else len(selector)
 

@@ -5,10 +5,14 @@ Forms:
 
 - `# promptlint: ignore[PRM201, PRM202]` silences those codes on its line;
 - `# promptlint: ignore` silences every code on its line;
-- `# promptlint: ignore-file` in the file's leading comment block (before any code)
-  silences the whole file; `ignore-file[PRM201]` only those codes.
+- `# promptlint: ignore-file` in the file's leading comment block (before any code but
+  the module docstring) silences the whole file; `ignore-file[PRM201]` only those codes;
+- `# noqa: PRM201` (flake8's and ruff's form) silences the `PRM` codes it names. A bare
+  `# noqa` does not: it is usually written for another linter.
 
-Codes match exactly, as ruff's `noqa` does. Comments are found with `tokenize`, so the
+Codes match exactly, as ruff's `noqa` does. A directive that cannot be read (`ignore[PRM201`
+without its `]`) suppresses nothing, and it and codes no rule has are reported as
+`Suppressions.warnings`, so a typo never silences a finding or fails silently. Comments are found with `tokenize`, so the
 same text inside a string is not a directive. A line that cannot end in a comment (inside a
 multi-line string, or continued with a backslash) is covered by the comment on the line
 where that construct ends, as ruff does, so a directive there silences the statement's
@@ -19,10 +23,15 @@ from __future__ import annotations
 
 import re
 import tokenize
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-_DIRECTIVE = re.compile(r"promptlint:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[^\]]*)\])?(?![\w-])")
+_DIRECTIVE = re.compile(
+    r"promptlint:\s*ignore(?P<file>-file)?(?:\[(?P<codes>[^\]]*)\]|(?P<open>\[[^\]]*$))?(?![\w-])"
+)
+# flake8's and ruff's `# noqa: CODE, CODE`; only the PRM codes in it are ours.
+_NOQA = re.compile(r"#\s*noqa:\s?(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*)", re.IGNORECASE)
+_OUR_CODE = re.compile(r"PRM[0-9]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _FALLBACK_COMMENT = re.compile(r"#.*")
 _SKIPPED_BEFORE_CODE = frozenset({tokenize.ENCODING, tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE})
@@ -35,6 +44,7 @@ class Suppressions:
     by_line: Mapping[int, frozenset[str] | None] = field(default_factory=dict)
     file_ignored: bool = False  # `ignore-file` without codes
     file_codes: frozenset[str] = frozenset()  # codes of `ignore-file[...]`
+    warnings: tuple[DirectiveWarning, ...] = ()
 
     def is_suppressed(self, code: str, lines: Iterable[int]) -> bool:
         """Whether `code` is silenced for the whole file or on any of `lines` (1-based)."""
@@ -48,6 +58,15 @@ class Suppressions:
         return False
 
 
+@dataclass(frozen=True)
+class DirectiveWarning:
+    """A directive that suppresses less than it looks like it does: malformed, or naming a
+    code that no rule has."""
+
+    line: int
+    message: str
+
+
 @dataclass
 class _Layout:
     """What tokenizing a source tells about where comments can go."""
@@ -58,25 +77,53 @@ class _Layout:
     complete_through: int  # last line the tokenizer vouched for
 
 
-def parse_suppressions(source: str) -> Suppressions:
-    """Read the promptlint directives of a file's source text."""
+def parse_suppressions(source: str, known_codes: Collection[str] | None = None) -> Suppressions:
+    """Read the promptlint directives of a file's source text.
+
+    With `known_codes` (the registered rules' codes), codes outside it are warned about.
+    """
     lines = _split_lines(source)
     layout = _layout(lines)
     by_line: dict[int, frozenset[str] | None] = {}
     file_ignored = False
     file_codes: set[str] = set()
+    warnings: list[DirectiveWarning] = []
+
+    def check_codes(line: int, codes: frozenset[str] | None, form: str) -> None:
+        if known_codes is None or codes is None:
+            return
+        for code in sorted(codes.difference(known_codes)):
+            warnings.append(DirectiveWarning(line, f"unknown rule code {code} in `{form}`: it suppresses nothing"))
+
     for line, (_, text) in layout.comments.items():
         for match in _DIRECTIVE.finditer(text):
+            form = f"# {match.group().strip()}"
+            if match["open"] is not None:
+                warnings.append(DirectiveWarning(line, f"malformed `{form}` (no closing `]`): it suppresses nothing"))
+                continue
             codes = _codes(match["codes"])
+            check_codes(line, codes, form)
             if match["file"]:
                 if line <= layout.leading:
                     file_ignored = file_ignored or codes is None
                     file_codes.update(codes or ())
+                else:
+                    warnings.append(DirectiveWarning(line, f"`{form}` after the first statement: it suppresses nothing"))
                 continue
-            for covered in _covered_lines(line, layout.unsafe):
-                previous = by_line.get(covered, frozenset())
-                by_line[covered] = None if codes is None or previous is None else previous | codes
-    return Suppressions(by_line, file_ignored, frozenset(file_codes))
+            _cover(by_line, line, layout.unsafe, codes)
+        for match in _NOQA.finditer(text):
+            codes = frozenset(_OUR_CODE.findall(match["codes"].upper()))
+            if codes:
+                check_codes(line, codes, f"# noqa: {', '.join(sorted(codes))}")
+                _cover(by_line, line, layout.unsafe, codes)
+    return Suppressions(by_line, file_ignored, frozenset(file_codes), tuple(sorted(warnings, key=lambda w: w.line)))
+
+
+def _cover(by_line: dict[int, frozenset[str] | None], line: int, unsafe: set[int], codes: frozenset[str] | None) -> None:
+    """Silence `codes` (None: all) on the comment's line and the lines its construct covers."""
+    for covered in _covered_lines(line, unsafe):
+        previous = by_line.get(covered, frozenset())
+        by_line[covered] = None if codes is None or previous is None else previous | codes
 
 
 def add_ignore_comments(source: str, codes_by_line: Mapping[int, set[str]]) -> str:
@@ -132,14 +179,25 @@ def _layout(lines: list[str]) -> _Layout:
     unsafe: set[int] = set()
     leading = 0
     in_leading_block = True
+    docstring: int | None = None  # the row a leading module docstring starts on
+    docstring_ended = False  # its statement ended (a NEWLINE), so it is a docstring
     last_line = 0
     readline = iter(lines).__next__
     try:
         for token in tokenize.generate_tokens(readline):
             (start_row, start_col), (end_row, _) = token.start, token.end
-            if in_leading_block and token.type not in _SKIPPED_BEFORE_CODE:
-                in_leading_block = False
-                leading = start_row - 1
+            if in_leading_block and docstring is not None and not docstring_ended:
+                if token.type == tokenize.NEWLINE:
+                    docstring_ended = True
+                elif token.type not in _SKIPPED_BEFORE_CODE:  # `"""doc""" + x`: code, not a docstring
+                    in_leading_block = False
+                    leading = docstring - 1
+            elif in_leading_block and token.type not in _SKIPPED_BEFORE_CODE:
+                if token.type == tokenize.STRING and docstring is None:
+                    docstring = start_row  # a module docstring may stand above the directive
+                else:
+                    in_leading_block = False
+                    leading = start_row - 1
             if token.type == tokenize.COMMENT:
                 comments[start_row] = (start_col, token.string)
             elif end_row > start_row:  # a string (or f-string piece) spanning lines
@@ -183,7 +241,7 @@ def _with_directive(text: str, codes: set[str], comment: tuple[int, str] | None)
     if comment is not None:
         column, comment_text = comment
         for match in _DIRECTIVE.finditer(comment_text):
-            if match["file"]:
+            if match["file"] or match["open"] is not None:
                 continue
             existing = _codes(match["codes"])
             if existing is None:

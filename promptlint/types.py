@@ -120,7 +120,11 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class FileError:
-    """A file that could not be read, decoded or parsed; the run goes on without it."""
+    """A file that could not be read, decoded or parsed; the run goes on without it.
+
+    `line` and `column` (1-based) locate the error in the file where there is one (a
+    syntax error's own position).
+    """
 
     filename: str
     reason: str

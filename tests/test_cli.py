@@ -30,11 +30,28 @@ import pytest
 
 PROMPTLINT = Path(sys.executable).parent / "promptlint"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "cli"
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "reference" / "sarif-schema-2.1.0.json"
+# The official schema, copied with its source (tests/data/README.md).
+SARIF_SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 # Variables that turn colour on or off; removed so each test states the ones it wants.
 COLOR_VARIABLES = ("NO_COLOR", "FORCE_COLOR", "CLICOLOR", "CLICOLOR_FORCE")
 ANSI = re.compile(r"\x1b\[")
 HEADER = re.compile(r"^(?P<file>[^\s:]+):(?P<row>\d+):(?P<column>\d+): (?P<code>PRM\d{3}) (?P<rest>.*)$")
+
+
+# One SDK call with a planted problem (PRM402: a retired model) on line 8, column 15.
+PLANTED = '''\
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def answer(question: str) -> str:
+    response = client.chat.completions.create(
+        model="gpt-3.5-turbo",
+        messages=[{"role": "user", "content": question}],
+    )
+    return response.choices[0].message.content or ""
+'''
 
 
 @dataclass
@@ -54,8 +71,10 @@ def promptlint(
     cwd: Path,
     stdin: str | bytes | None = None,
     env: dict[str, str] | None = None,
+    traceback: bool = False,
 ) -> Run:
-    """Run the installed console script; no run may ever end in a traceback."""
+    """Run the installed console script; no run may ever end in a traceback (unless
+    `traceback`: PROMPTLINT_DEBUG=1 asks for one)."""
     environment = {key: value for key, value in os.environ.items() if key not in COLOR_VARIABLES}
     environment.update(env or {})
     data = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
@@ -69,7 +88,7 @@ def promptlint(
         timeout=300,
     )
     run = Run(process.returncode, process.stdout.decode("utf-8"), process.stderr.decode("utf-8"))
-    assert "Traceback" not in run.err, run.err
+    assert traceback or "Traceback" not in run.err, run.err
     return run
 
 
@@ -122,7 +141,7 @@ def _json_report(cwd: Path, *args: str) -> list[dict[str, Any]]:
 def test_version_is_the_installed_distribution_version(tmp_path: Path) -> None:
     run = promptlint("--version", cwd=tmp_path)
     assert run.code == 0
-    assert importlib.metadata.version("promptlint") in run.out
+    assert importlib.metadata.version("promptlint-static") in run.out
 
 
 def test_clean_files_exit_0(plain: Path) -> None:
@@ -235,9 +254,8 @@ def test_concise_format_is_one_line_per_finding(plain: Path) -> None:
 
 
 def test_sarif_validates_against_the_schema_and_matches_json(plain: Path) -> None:
-    jsonschema = pytest.importorskip("jsonschema")
-    if not SARIF_SCHEMA.is_file():
-        pytest.skip(f"{SARIF_SCHEMA} is absent")
+    import jsonschema
+
     findings = _json_report(plain, "plain")
     run = promptlint("check", "plain", "--output-format", "sarif", cwd=plain)
     assert run.code == 1
@@ -483,13 +501,18 @@ def test_force_color_and_no_color(plain: Path) -> None:
     forced_json.json()
 
 
-def _on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
-    """Run promptlint with its standard output on a pseudo-terminal; what it printed."""
+def _on_terminal(args: list[str], cwd: Path, env: dict[str, str], *, stderr_too: bool = False) -> str:
+    """Run promptlint with its standard output (and, with `stderr_too`, its standard error)
+    on a pseudo-terminal; what it printed there."""
     environment = {key: value for key, value in os.environ.items() if key not in COLOR_VARIABLES}
     environment.update(env)
     controller, terminal = pty.openpty()
     process = subprocess.Popen(
-        [str(PROMPTLINT), *args], cwd=cwd, stdout=terminal, stderr=subprocess.PIPE, env=environment
+        [str(PROMPTLINT), *args],
+        cwd=cwd,
+        stdout=terminal,
+        stderr=terminal if stderr_too else subprocess.PIPE,
+        env=environment,
     )
     os.close(terminal)
     chunks = []
@@ -503,8 +526,9 @@ def _on_terminal(args: list[str], cwd: Path, env: dict[str, str]) -> str:
         chunks.append(chunk)
     os.close(controller)
     _, err = process.communicate(timeout=300)
-    assert b"Traceback" not in err
-    return b"".join(chunks).decode("utf-8")
+    output = b"".join(chunks)
+    assert b"Traceback" not in (err or b"") + output
+    return output.decode("utf-8")
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")

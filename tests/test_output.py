@@ -28,7 +28,8 @@ from promptlint.types import (
     Stake,
 )
 
-SCHEMA = Path(__file__).parents[1] / ".." / "shared" / "reference" / "sarif-schema-2.1.0.json"
+# The official schema, copied with its source (tests/data/README.md).
+SCHEMA = Path(__file__).resolve().parent / "data" / "sarif-schema-2.1.0.json"
 ANSI = re.compile(r"\x1b\[")
 
 SOURCE = (
@@ -112,7 +113,7 @@ ERRORS = (FileError("broken.py", "syntax error: unexpected indent", 3), FileErro
 
 
 def data(diagnostics=ALL, **kwargs) -> RenderInput:
-    values = {"sources": {"app.py": SOURCE}, "root": "/project"}
+    values = {"sources": {"app.py": SOURCE}}
     values.update(kwargs)
     return RenderInput(diagnostics=diagnostics, **values)
 
@@ -191,7 +192,7 @@ def test_text_header_marks_only_applicable_fixes() -> None:
 
 def test_underline_counts_characters_after_non_ascii_text() -> None:
     lines = block(render("text", data()), "app.py:2:")
-    number, underline = lines[3], lines[4]
+    number, underline = lines[2], lines[3]
     assert number == f"2 | {LINES[1]}"
     start, count = caret_columns(number, underline)
     # "héllo wörld" is all single-cell characters: carets sit under the span itself.
@@ -211,7 +212,7 @@ def test_underline_of_multiline_span_after_wide_characters_runs_to_end_of_line()
 def test_text_notes_show_cost_fix_and_suggestion() -> None:
     text = render("text", data())
     safe = block(text, "app.py:2:")
-    assert safe[5:] == [
+    assert safe[4:] == [
         "  = saves ~$8,424 per 1M calls (3,120 tok x $3.00/Mtok x 0.9 once cached)",
         "  = fix: add cache_control",
     ]
@@ -336,9 +337,8 @@ def sarif(rendered: RenderInput) -> dict:
 
 
 def test_sarif_validates_against_the_schema(registry: None) -> None:
-    if not SCHEMA.is_file():
-        pytest.skip(f"SARIF schema not found at {SCHEMA}")
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema
+
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     validator = jsonschema.Draft4Validator(schema)
     for rendered in (data(errors=ERRORS), data(()), data(root=None)):
@@ -346,8 +346,9 @@ def test_sarif_validates_against_the_schema(registry: None) -> None:
         assert not errors, errors[0]
 
 
-def test_sarif_driver_rules_and_results(registry: None) -> None:
-    run = sarif(data())["runs"][0]
+def test_sarif_driver_rules_and_results(registry: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # the findings' relative names are relative to the working directory
+    run = sarif(data(root=str(tmp_path / ".")))["runs"][0]
     driver = run["tool"]["driver"]
     assert (driver["name"], driver["version"]) == ("promptlint", __version__)
     rules = driver["rules"]
@@ -373,7 +374,7 @@ def test_sarif_driver_rules_and_results(registry: None) -> None:
         "endLine": 4,
         "endColumn": CALL_SPAN.end.column,
     }
-    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == "file:///project/"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.resolve().as_uri() + "/"
     assert run["columnKind"] == "unicodeCodePoints"
     assert "fixes" not in display  # display-only: nothing to apply
     assert display["properties"]["cost"]["tokens_per_call"] == 40

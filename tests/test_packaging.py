@@ -49,7 +49,7 @@ def probe(cwd: Path, pythonpath: Path | None = None) -> dict:
 
 
 def test_editable_install_reads_the_checkout_rules(tmp_path: Path) -> None:
-    distribution = metadata.distribution("promptlint")
+    distribution = metadata.distribution("promptlint-static")
     direct_url = json.loads(distribution.read_text("direct_url.json") or "{}")
     if not direct_url.get("dir_info", {}).get("editable"):
         pytest.skip("promptlint is not installed editable here")
@@ -77,7 +77,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if completed.returncode != 0 and "No module named build" in completed.stderr:
         pytest.skip("the `build` package (test extra) is not installed")
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    (built,) = outdir.glob("promptlint-*.whl")
+    (built,) = outdir.glob("promptlint_static-*.whl")
     return built
 
 

@@ -84,16 +84,56 @@ def test_ignore_file_in_the_leading_comment_block() -> None:
     assert s.is_suppressed("PRM201", [99])
 
 
-def test_ignore_file_after_code_does_not_count() -> None:
+def test_ignore_file_after_the_module_docstring_counts() -> None:
     s = parse_suppressions(
         src('''
-        """Module docstring."""
+        #!/usr/bin/env python
+        """Module docstring,
+        on two lines."""
+
         # promptlint: ignore-file
         import openai
     ''')
     )
-    assert not s.file_ignored
-    assert not s.is_suppressed("PRM201", [3])
+    assert s.file_ignored and not s.warnings
+
+
+def test_ignore_file_after_code_does_not_count_and_says_so() -> None:
+    for code in ("import openai\n", '"""Doc.""" + suffix\n', '"""Doc."""\n"""Second string."""\n'):
+        s = parse_suppressions(code + "# promptlint: ignore-file\nx = 1\n")
+        assert not s.file_ignored, code
+        assert not s.is_suppressed("PRM201", [3])
+        (warning,) = s.warnings
+        assert warning.line == code.count("\n") + 1
+        assert "after the first statement" in warning.message
+
+
+def test_noqa_with_prm_codes_is_honoured() -> None:
+    s = parse_suppressions("a = f()  # noqa: PRM402\nb = f()  # NOQA:E501,PRM101 PRM201\nc = f()  # noqa\n")
+    assert s.is_suppressed("PRM402", [1]) and not s.is_suppressed("PRM401", [1])
+    assert s.is_suppressed("PRM101", [2]) and s.is_suppressed("PRM201", [2])
+    # A bare `# noqa` is usually for another linter: it silences nothing of ours.
+    assert not s.is_suppressed("PRM402", [3])
+
+
+def test_unclosed_bracket_is_malformed_and_silences_nothing() -> None:
+    s = parse_suppressions("a = f()  # promptlint: ignore[PRM402\nb = 1  # promptlint: ignore-file[PRM1\n")
+    for code in ("PRM402", "PRM101", "PRM999"):
+        assert not s.is_suppressed(code, [1, 2])
+    assert not s.file_ignored and not s.file_codes
+    assert [w.line for w in s.warnings] == [1, 2]
+    assert all("no closing `]`" in w.message for w in s.warnings)
+
+
+def test_unknown_codes_are_warned_about_when_the_known_codes_are_given() -> None:
+    source = "a = f()  # promptlint: ignore[PRM402, PRM4O2]\nb = f()  # noqa: PRM999, E501\n"
+    assert not parse_suppressions(source).warnings  # without the registry, nothing to compare
+    s = parse_suppressions(source, known_codes={"PRM402"})
+    assert [(w.line, w.message.split(" in ")[0]) for w in s.warnings] == [
+        (1, "unknown rule code PRM4O2"),
+        (2, "unknown rule code PRM999"),
+    ]
+    assert s.is_suppressed("PRM402", [1])  # the known code still counts
 
 
 def test_ignore_file_with_codes() -> None:

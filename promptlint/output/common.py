@@ -4,6 +4,7 @@ source lines and the cost payload, so two formats never disagree about one findi
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,24 +27,52 @@ def is_applicable(diagnostic: Diagnostic, *, unsafe_fixes: bool) -> bool:
     return bool(select_fixes([diagnostic], unsafe=unsafe_fixes))
 
 
-def report_root(root: str | None) -> Path:
-    """The directory paths are reported against (the working directory by default)."""
-    return Path(root).resolve() if root else Path.cwd()
+# What a terminal line cannot show as itself: control characters (a newline in a file
+# name would split a finding across lines) and lone surrogates (no encoding holds them).
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
-def relative_path(filename: str, root: Path) -> str:
+def report_root(root: str | None) -> Path | None:
+    """The directory CI formats report paths against; None: paths as the user named them."""
+    return Path(root).resolve() if root else None
+
+
+def relative_path(filename: str, root: Path | None) -> str:
     """`filename` relative to `root` with forward slashes, or absolute if it lies outside.
 
-    Relative filenames are taken as relative to `root` already (the engine reports paths
-    as the user named them, relative to the working directory).
+    Relative filenames are relative to the working directory (the engine reports paths as
+    the user named them). Without a root, the name is kept as it is.
     """
     path = Path(filename)
-    if path.is_absolute():
-        try:
-            path = path.relative_to(root)
-        except ValueError:
-            return path.as_posix()
-    return path.as_posix()
+    if root is None:
+        return path.as_posix()
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def printable(text: str) -> str:
+    """`text` with control characters and lone surrogates written as escapes (`\\n`,
+    `\\ud800`), so one finding is one line and any output encoding can hold it."""
+    return _UNPRINTABLE.sub(_escape, text)
+
+
+def printable_path(filename: str) -> str:
+    """A file name for a text report: the bytes of an undecodable name (which Python holds
+    as surrogate escapes) shown as `\\xff`, control characters escaped."""
+    try:
+        raw = os.fsencode(filename)
+    except UnicodeEncodeError:  # a surrogate the file system encoding did not produce
+        return printable(filename)
+    return printable(raw.decode("utf-8", "backslashreplace"))
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    escaped = char.encode("unicode_escape", "backslashreplace").decode("ascii")
+    return escaped if escaped != char else f"\\x{ord(char):02x}"
 
 
 def source_lines(text: str) -> list[str]:

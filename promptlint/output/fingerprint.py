@@ -34,9 +34,14 @@ def _flagged_text(diagnostic: Diagnostic, sources: Mapping[str, str]) -> str:
 
 
 def fingerprints(
-    diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], root: Path
+    diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], root: Path | None
 ) -> list[str]:
-    """One hex SHA-256 fingerprint per diagnostic, in the order given."""
+    """One hex SHA-256 fingerprint per diagnostic, in the order given.
+
+    Paths are taken relative to `root` (the repository root, so a run from a subdirectory
+    gives the same identities). Any string hashes, whatever it holds: an undecodable file
+    name's surrogate escapes and a prompt's lone surrogates are hashed as their code points.
+    """
     keys = [
         (d.code, relative_path(d.filename, root), _flagged_text(d, sources)) for d in diagnostics
     ]
@@ -48,5 +53,5 @@ def fingerprints(
         occurrence = seen[keys[i]]
         seen[keys[i]] += 1
         payload = "\0".join((*keys[i], str(occurrence)))
-        result[i] = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+        result[i] = hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
     return result

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from promptlint.output.common import relative_path, report_root
-from promptlint.types import Diagnostic, Severity
+from promptlint.types import Diagnostic, FileError, Severity
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -27,7 +27,7 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(diagnostic: Diagnostic, root: Path) -> str:
+def annotation(diagnostic: Diagnostic, root: Path | None) -> str:
     level = "error" if diagnostic.severity is Severity.ERROR else "warning"
     start, end = diagnostic.span.start, diagnostic.span.end
     properties = {
@@ -42,6 +42,19 @@ def annotation(diagnostic: Diagnostic, root: Path) -> str:
     return f"::{level} {joined}::{escape_data(diagnostic.message)}"
 
 
+def error_annotation(error: FileError, root: Path | None) -> str:
+    """A file that could not be checked, as an error on that file (and line, if known)."""
+    properties = {"file": relative_path(error.filename, root), "title": "promptlint: file not checked"}
+    if error.line:
+        properties["line"] = str(error.line)
+        if error.column:
+            properties["col"] = str(error.column)
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in properties.items())
+    return f"::error {joined}::{escape_data(error.reason)}"
+
+
 def render(data: RenderInput, *, color: bool) -> str:
     root = report_root(data.root)
-    return "".join(annotation(d, root) + "\n" for d in data.diagnostics)
+    lines = [annotation(d, root) for d in data.diagnostics]
+    lines += [error_annotation(error, root) for error in data.errors]
+    return "".join(line + "\n" for line in lines)

@@ -10,7 +10,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
-from promptlint.output.common import relative_path, report_root
+from promptlint.output.common import printable_path, relative_path, report_root
 
 if TYPE_CHECKING:
     from promptlint.output import RenderInput
@@ -35,7 +35,7 @@ def render(data: RenderInput, *, color: bool) -> str:
     root_dir = report_root(data.root)
     cases: dict[str, list[ET.Element]] = {}
     for diagnostic in data.diagnostics:
-        path = relative_path(diagnostic.filename, root_dir)
+        path = printable_path(relative_path(diagnostic.filename, root_dir))
         start = diagnostic.span.start
         case = ET.Element(
             "testcase",
@@ -50,12 +50,14 @@ def render(data: RenderInput, *, color: bool) -> str:
         failure.text = _clean(f"{path}:{start.row}:{start.column}: {diagnostic.message}")
         cases.setdefault(path, []).append(case)
     for error in data.errors:
-        path = relative_path(error.filename, root_dir)
+        path = printable_path(relative_path(error.filename, root_dir))
         case = ET.Element("testcase", name="check file", classname=_clean(path), file=_clean(path))
         if error.line:
             case.set("line", str(error.line))
         failed = ET.SubElement(case, "error", message=_clean(error.reason), type="FileError")
         where = f"{path}:{error.line}" if error.line else path
+        if error.line and error.column:
+            where += f":{error.column}"
         failed.text = _clean(f"{where}: {error.reason}")
         cases.setdefault(path, []).append(case)
 

@@ -12,6 +12,7 @@ notifications on the invocation, which is then marked unsuccessful.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -32,11 +33,21 @@ _LEVEL = {Severity.WARNING: "warning", Severity.ERROR: "error"}
 
 
 def _artifact(filename: str, root: Path) -> dict[str, str]:
-    """A location under the source root as a relative URI, anything else as a file URI."""
+    """A location under the source root as a relative URI, anything else as a file URI.
+
+    URIs percent-encode the name's bytes, so an undecodable file name keeps its bytes.
+    """
     path = relative_path(filename, root)
     if Path(path).is_absolute():
-        return {"uri": Path(path).as_uri()}
-    return {"uri": quote(path), "uriBaseId": SRCROOT}
+        return {"uri": "file://" + quote(_name_bytes(path))}
+    return {"uri": quote(_name_bytes(path)), "uriBaseId": SRCROOT}
+
+
+def _name_bytes(name: str) -> bytes:
+    try:
+        return os.fsencode(name)
+    except UnicodeEncodeError:  # a surrogate the file system encoding did not produce
+        return name.encode("utf-8", "surrogatepass")
 
 
 def _region(span: Span) -> dict[str, int]:
@@ -114,6 +125,8 @@ def _notification(error: FileError, root: Path) -> dict[str, Any]:
     location: dict[str, Any] = {"artifactLocation": _artifact(error.filename, root)}
     if error.line:
         location["region"] = {"startLine": error.line}
+        if error.column:
+            location["region"]["startColumn"] = error.column
     return {
         "level": "error",
         "message": {"text": error.reason},
@@ -123,7 +136,7 @@ def _notification(error: FileError, root: Path) -> dict[str, Any]:
 
 def sarif_log(data: RenderInput) -> dict[str, Any]:
     """The SARIF log as a JSON-ready dict."""
-    root = report_root(data.root)
+    root = report_root(data.root) or Path.cwd()
     names = {d.code: d.name for d in data.diagnostics}
     codes = sorted(names)
     index = {code: i for i, code in enumerate(codes)}

@@ -24,6 +24,8 @@ from promptlint.fixes import select_fixes
 from promptlint.output.common import (
     is_applicable,
     is_latency,
+    printable,
+    printable_path,
     relative_path,
     report_root,
     source_lines,
@@ -61,11 +63,12 @@ def _underline(line: str, start: int, end: int) -> tuple[str, str]:
     return pad, "^" * max(1, width)
 
 
-def header(diagnostic: Diagnostic, data: RenderInput, root: Path, *, color: bool) -> str:
-    """`path:row:col: CODE [*] message`: the line every text-like format starts a finding with."""
+def header(diagnostic: Diagnostic, data: RenderInput, root: Path | None, *, color: bool) -> str:
+    """`path:row:col: CODE [*] message`: the line every text-like format starts a finding with
+    (always one line: a newline in the file name or message is shown as `\\n`)."""
     start = diagnostic.span.start
     location = (
-        _style(relative_path(diagnostic.filename, root), color, bold=True)
+        _style(printable_path(relative_path(diagnostic.filename, root)), color, bold=True)
         + _style(":", color, fg="cyan")
         + str(start.row)
         + _style(":", color, fg="cyan")
@@ -76,7 +79,7 @@ def header(diagnostic: Diagnostic, data: RenderInput, root: Path, *, color: bool
     parts = [location, _style(diagnostic.code, color, fg=code_color, bold=True)]
     if is_applicable(diagnostic, unsafe_fixes=data.unsafe_fixes):
         parts.append(_style("[*]", color, fg="cyan"))
-    parts.append(diagnostic.message)
+    parts.append(printable(diagnostic.message))
     return " ".join(parts)
 
 
@@ -134,13 +137,17 @@ def _notes(diagnostic: Diagnostic, width: int, *, color: bool) -> list[str]:
 def summary(data: RenderInput, *, color: bool) -> list[str]:
     """`Found N problems (K fixable with --fix).` and what fixing everything would save."""
     found = len(data.diagnostics)
+    baselined = []
+    if data.baselined:
+        noun = "finding" if data.baselined == 1 else "findings"
+        baselined.append(_style(f"{data.baselined} known {noun} in the baseline not shown.", color, bold=True))
     if found == 0 and data.fixed_count == 0:
         if data.errors:
             files = len({error.filename for error in data.errors})
             noun = "file" if files == 1 else "files"
             line = f"No problems found, but {files} {noun} could not be checked."
-            return [_style(line, color, bold=True)]
-        return [_style("All checks passed!", color, fg="green", bold=True)]
+            return [_style(line, color, bold=True), *baselined]
+        return [_style("All checks passed!", color, fg="green", bold=True), *baselined]
     total = found + data.fixed_count
     parts: list[str] = []
     if data.fixed_count:
@@ -172,7 +179,7 @@ def summary(data: RenderInput, *, color: bool) -> list[str]:
     opportunities = _opportunities(data.diagnostics)
     if opportunities:
         lines.append(opportunities)
-    return [_style(line, color, bold=True) for line in lines]
+    return [_style(line, color, bold=True) for line in lines] + baselined
 
 
 def _opportunities(diagnostics: Sequence[Diagnostic]) -> str | None:
@@ -194,10 +201,13 @@ def _opportunities(diagnostics: Sequence[Diagnostic]) -> str | None:
 
 
 def error_line(error: FileError, *, color: bool) -> str:
-    """`path:line: error: reason` for a file that could not be checked."""
-    location = f"{error.filename}:{error.line}" if error.line else error.filename
+    """`path:line:column: error: reason` for a file that could not be checked (the line and
+    column where the error carries them)."""
+    location = printable_path(error.filename)
+    if error.line:
+        location += f":{error.line}" + (f":{error.column}" if error.column else "")
     label = _style("error", color, fg="red", bold=True)
-    return f"{_style(location, color, bold=True)}: {label}: {error.reason}"
+    return f"{_style(location, color, bold=True)}: {label}: {printable(error.reason)}"
 
 
 def render(data: RenderInput, *, color: bool) -> str:
