@@ -93,6 +93,11 @@ class ModelInfo:
     def is_retired(self, today: dt.date) -> bool:
         return self.shutdown is not None and self.shutdown <= today
 
+    def serves_until(self, day: dt.date) -> bool:
+        """Whether the model still serves on `day`: not shut down by then and not
+        deprecated (a deprecated model's shutdown may be announced any day)."""
+        return not self.deprecated and not self.is_retired(day)
+
 
 def normalize_provider(name: str) -> str:
     """A provider name as promptlint spells it (`vertex_ai` → `google`, `aws` → `bedrock`)."""
@@ -132,6 +137,20 @@ def model_info(model_id: str) -> ModelInfo | None:
         if ref.startswith(key) and _SNAPSHOT_SUFFIX.fullmatch(ref, len(key)):
             return index[key]
     return None
+
+
+def current_model(model_id: str, until: dt.date) -> ModelInfo | None:
+    """The model to suggest for `model_id` when the suggestion must still serve on
+    `until`: its own entry if it does, else its `replacement`, followed while that stops
+    serving too. None when the chain ends in a model that stops serving (or loops)."""
+    info = model_info(model_id)
+    seen: set[str] = set()
+    while info is not None and not info.serves_until(until):
+        seen.add(info.id)
+        if info.replacement is None or info.replacement in seen:
+            return None
+        info = model_info(info.replacement)
+    return info
 
 
 def known_model_ids() -> list[str]:
