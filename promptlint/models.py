@@ -5,7 +5,7 @@ Prices are not here (see pricing.py); this module answers "what is this model" f
 id as written in code, which may carry a provider prefix (`anthropic/claude-…` for LiteLLM,
 `openai:gpt-5.5` for pydantic-ai and LangChain, `models/gemini-…` for google-genai, the
 Bedrock `us.anthropic.…-v1:0` form) or a snapshot suffix (`-2024-08-06`, `-20250929`,
-`@20250929`). Both are normalised here so every consumer matches ids the same way.
+`@20250929`, OpenAI's `-0613` and `-1106-preview`, Google's `-001`). Both are normalised here so every consumer matches ids the same way.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ _BEDROCK_ID = re.compile(r"^(?:[a-z]{2,7}\.)?anthropic\.")
 
 #: What may follow a known id in a dated or versioned snapshot id.
 _SNAPSHOT_SUFFIX = re.compile(
-    r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8}|-latest|-\d{3}|-v\d+(?::\d+)?)+"
+    r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8}|-latest|-\d{4}(?:-preview)?|-\d{3}|-v\d+(?::\d+)?)+"
 )
 
 

@@ -339,8 +339,10 @@ def test_prm403_offers_no_fix_that_changes_a_version(tmp_path: Path) -> None:
         """,
     )
     (found,) = findings(tmp_path, "PRM403")
-    assert found.fix is not None and found.fix.applicability is Applicability.DISPLAY_ONLY
-    assert "did you mean gpt-3.5-turbo?" in found.message and "itself was shut down" in found.message
+    # The nearest id is retired and only loosely alike: named, never suggested, and no replacement guessed.
+    assert found.fix is None
+    assert "(the nearest known id, gpt-3.5-turbo, was shut down on 2026-10-23)" in found.message
+    assert "did you mean" not in found.message and "use " not in found.message
 
 
 @pytest.mark.parametrize(
