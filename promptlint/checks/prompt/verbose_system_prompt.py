@@ -25,6 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from promptlint.data import load_yaml
 from promptlint.fixes import LineIndex
@@ -403,6 +404,26 @@ class VerboseSystemPrompt(Rule):
             message="1,001 over the 2,000-token budget",
             tokens=1001,
         ),
+        Invalid(
+            # One prompt, one finding: sent by two calls, one embedding it in an f-string,
+            # it is reported once where it is written, naming both calls.
+            """
+            from openai import OpenAI
+
+            from prompts import POLICY
+
+            client = OpenAI()
+
+            def reply(question: str, name: str):
+                return client.responses.create(model="gpt-5.5", instructions=f"The customer is {name}.\\n{POLICY}", input=question)
+
+            def summarize(text: str):
+                return client.responses.create(model="gpt-5.5", instructions=POLICY, input=text)
+            """,
+            files={"prompts.py": 'POLICY = "Follow the refund policy to the letter. " * 400\n'},
+            message="System prompt is 3,201 tokens, 1,201 over the 2,000-token budget; sent by 2 calls: app.py:8, app.py:11",
+            tokens=1201,
+        ),
     )
 
     def check_project(self, analyses: Sequence[FileAnalysis], ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -728,7 +749,8 @@ def _one_finding(sent: list[tuple[Diagnostic, LLMCall]], ctx: RuleContext) -> Di
         (diagnostic for diagnostic, call in sent if call.model == chosen),
         key=lambda d: d.stake.tokens if d.stake is not None else 0,
     )
-    sites = [_site(filename, start) for filename, start in sorted(calls)]
+    root = getattr(ctx.config, "root", None)
+    sites = [_site(filename, start, root) for filename, start in sorted(calls)]
     shown = ", ".join(sites[:MAX_CALLS_NAMED]) + (f" and {len(sites) - MAX_CALLS_NAMED} more" if len(sites) > MAX_CALLS_NAMED else "")
     message = f"{representative.message}; sent by {len(calls)} calls: {shown}"
     if len(models) > 1:
@@ -742,14 +764,16 @@ def _price_order(model: str | None, ctx: RuleContext) -> tuple[int, float, str]:
     return (0, prices.input, model or "") if prices is not None else (1, 0.0, model or "")
 
 
-def _site(filename: str, start: Position) -> str:
-    """`app/chat.py:12`, relative to the working directory when analysis named it absolute."""
-    if os.path.isabs(filename):
+def _site(filename: str, start: Position, root: Path | None) -> str:
+    """`app/chat.py:12`: the file as the run names it, or relative to the project root when
+    analysis named it by an absolute path inside the root."""
+    path = Path(filename)
+    if path.is_absolute() and root is not None:
         try:
-            filename = os.path.relpath(filename)
-        except ValueError:  # another drive (Windows)
+            path = path.resolve().relative_to(Path(root).resolve())
+        except ValueError:  # outside the project: keep the absolute name
             pass
-    return f"{filename}:{start.row}"
+    return f"{path.as_posix()}:{start.row}"
 
 
 def _definition(call: LLMCall, segments: list[Segment]) -> tuple[str, Span]:
