@@ -417,6 +417,7 @@ def test_analysis_does_not_read_a_call_input_as_the_model(tmp_path: Path) -> Non
         ("Reply with one of: billing, technical, account, other.", ("billing", "technical", "account", "other"), True),
         ("Respond with exactly one of the following labels: POSITIVE, NEGATIVE, NEUTRAL", ("POSITIVE", "NEGATIVE", "NEUTRAL"), True),
         ('Answer with "yes" or "no".', ('"yes"', '"no"'), True),
+        ('Please respond with "positive" or "negative" only.', ('"positive"', '"negative"'), True),
         ("Answer only yes or no.", ("yes", "no"), True),
         ("Reply with one word: true or false", ("true", "false"), True),
         ("Classify it.\nCategories:\n- billing\n- technical\n- other\n", ("billing", "technical", "other"), False),

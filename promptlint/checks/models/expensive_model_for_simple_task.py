@@ -36,7 +36,7 @@ MIN_DAYS_SERVING = 90
 _QUOTED = r"""(?:'[^'\n]{1,40}'|"[^"\n]{1,40}"|`[^`\n]{1,40}`|“[^”\n]{1,40}”|‘[^’\n]{1,40}’)"""
 _BARE = r"(?!(?:a|an|the)\b)[a-z][\w-]*(?:[ \t](?!(?:or|and)\b)[a-z][\w-]*)?"
 _SEPARATOR = r"(?:[ \t]*,[ \t]*(?:or[ \t]+)?|[ \t]*/[ \t]*|[ \t]*\|[ \t]*|[ \t]+or[ \t]+)"
-_LIST_END = r"(?=[ \t]*(?:[.,;!)\n]|$))"
+_LIST_END = r"(?=(?:[ \t]+only)?[ \t]*(?:[.,;!)\n]|$))"  # "... 'positive' or 'negative' only."
 _QUOTED_LABEL = re.compile(_QUOTED)
 _QUOTED_LIST = re.compile(rf"{_QUOTED}(?:{_SEPARATOR}{_QUOTED})+{_LIST_END}")
 _BARE_LIST = re.compile(rf"{_BARE}(?:{_SEPARATOR}{_BARE})+{_LIST_END}", re.IGNORECASE)
@@ -44,9 +44,19 @@ _BULLETS = re.compile(rf"(?:\n[ \t]*(?:[-*•]|\d+[.)])[ \t]+[`'\"]?{_BARE}[`'\"
 _BULLET_LABEL = re.compile(rf"\n[ \t]*(?:[-*•]|\d+[.)])[ \t]+[`'\"]?({_BARE})", re.IGNORECASE)
 _SPLIT = re.compile(_SEPARATOR)
 MAX_LABELS = 30
-#: The keys of a JSON object template.
-_JSON_KEY = re.compile(r'"([^"\n]{1,40})"\s*:')
+#: A key of a JSON object template and its value as written (a string or a bare token).
+_JSON_FIELD = re.compile(r'"([^"\n]{1,40})"\s*:\s*("(?:[^"\\\n]|\\.)*"|[^,}\n]*)')
 MAX_JSON_CHARS = 400
+#: A template value that stands for a short answer: at most this many words ("crash",
+#: "John Smith", "YYYY-MM-DD", a number, true): not a sentence the model is to write.
+MAX_JSON_VALUE_WORDS = 2
+#: A JSON template counts only under an instruction to extract or classify ("Extract the
+#: date ...", "Please classify ..."), not a mention of the task ("how well the agent
+#: extracts ...", in an evaluator's prompt whose answer is longer than its score template).
+_IMPERATIVE_TASK = re.compile(
+    r"(?:(?:^|[.!?:\n])[ \t*#>-]*|\bplease[ \t]+)(?:extract|classify|categori[sz]e|label|tag)\b",
+    re.IGNORECASE,
+)
 MAX_JSON_KEYS = 6
 
 
@@ -588,6 +598,22 @@ class ExpensiveModelForSimpleTask(Rule):
             """
         ),
         Valid(
+            # An evaluator that mentions extraction, with a JSON score template among longer
+            # fields it asks for: not an instruction to extract, not a short answer.
+            """
+            from openai import OpenAI
+
+            client = OpenAI()
+            JUDGE = (
+                "You assess how well an agent extracts parameter values for tool calls. Return JSON with "
+                'scores: {"accuracy": number, "completeness": number}, feedback and suggestions.'
+            )
+
+            def judge(transcript):
+                return client.responses.create(model="gpt-5.5", instructions=JUDGE, input=transcript)
+            """
+        ),
+        Valid(
             # A nested JSON extraction of every line item is not a short answer.
             """
             from openai import OpenAI
@@ -720,7 +746,7 @@ def _scan(text: str) -> _Signals:
         long_form=lexicon["long_form"].search(lowered) is not None,
         closed_answer=labels,
         closed_by_instruction=by_instruction,
-        json_keys=_json_keys(text) if lexicon["json_words"].search(lowered) else (),
+        json_keys=_json_keys(text) if lexicon["json_words"].search(lowered) and _IMPERATIVE_TASK.search(text) else (),
     )
 
 
@@ -753,13 +779,14 @@ def closed_answer(text: str) -> tuple[tuple[str, ...], bool]:
 
 
 def _json_keys(text: str) -> tuple[str, ...]:
-    """The keys of a flat JSON template of at most MAX_JSON_KEYS keys in the prompt (a
-    short answer by format), () when there is none or only larger ones."""
+    """The keys of a flat JSON template of at most MAX_JSON_KEYS keys whose values are
+    short (a short answer by format), () when there is none or only larger ones."""
     normalized = text.replace("{{", "{").replace("}}", "}")
     for template in _flat_objects(normalized):
-        keys = _JSON_KEY.findall(template)
-        if 1 <= len(keys) <= MAX_JSON_KEYS:
-            return tuple(keys)
+        fields = _JSON_FIELD.findall(template)
+        short = all(len(value.strip().strip('"').split()) <= MAX_JSON_VALUE_WORDS for _, value in fields)
+        if 1 <= len(fields) <= MAX_JSON_KEYS and short:
+            return tuple(key for key, _ in fields)
     return ()
 
 
