@@ -29,6 +29,9 @@ from promptlint.types import (
 PLACEHOLDER = "\x00"
 ASSISTANT_ROLES = ("assistant", "model")  # Gemini calls the assistant turn "model"
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# How far before a run of unlabelled `input -> output` lines a cue ("Examples:") must be:
+# a line or two, not anywhere earlier in a long prompt (rubric rules with arrows are not examples).
+ARROW_CUE_REACH = 120
 
 
 @dataclass(frozen=True)
@@ -173,8 +176,8 @@ def _pair_blocks(
 
 def _arrow_blocks(text: str) -> list[tuple[int, int]]:
     """One example per `input -> output` line, in runs of two or more such lines (blank
-    lines between them allowed) whose lines share a `Label:` or that follow a cue; a line
-    with more than one arrow is a chain, not an example."""
+    lines between them allowed) whose lines share a `Label:` or that a cue introduces just
+    before them ("Examples:"); a line with more than one arrow is a chain, not an example."""
     markers = _markers()
     runs: list[list[tuple[int, int, str | None]]] = [[]]
     offset = 0
@@ -193,7 +196,8 @@ def _arrow_blocks(text: str) -> list[tuple[int, int]]:
         if len(run) < 2:
             continue
         labels = {label for _, _, label in run}
-        if (len(labels) == 1 and None not in labels) or markers.cue.search(text, 0, run[0][0]) is not None:
+        introduced = markers.cue.search(text, max(0, run[0][0] - ARROW_CUE_REACH), run[0][0]) is not None
+        if (len(labels) == 1 and None not in labels) or introduced:
             blocks.extend((start, end) for start, end, _ in run)
     return blocks
 
