@@ -494,19 +494,7 @@ class UnstableCachePrefix(Rule):
             message += f" (with {others} more per-call expression{'s' if others > 1 else ''} after it)"
         if placement.explicit:
             message += "; the cache_control breakpoint after it is written on every call and never read"
-        filename, span = (segment.filename, segment.span) if segment.filename and segment.span else (call.filename, call.span)
-        yield self.report(
-            filename,
-            span,
-            message,
-            fix=Fix(
-                title="Move the per-call part after the static text",
-                applicability=Applicability.DISPLAY_ONLY,
-                suggestion=_suggestion(call, expression),
-            ),
-            stake=Stake(stranded, could.exact, call.model, Basis.CACHE_READ),
-        )
-
+        yield self._at_segment(call, segment, expression, message, Stake(stranded, could.exact, call.model, Basis.CACHE_READ))
 
     def _unread_breakpoint(self, call: LLMCall, segment: Segment, expression: str, unsized: Segment) -> Diagnostic:
         """The finding for a breakpoint behind per-call content whose static part's size is
@@ -517,32 +505,36 @@ class UnstableCachePrefix(Rule):
             f"order: the breakpoint is written on every call and never read; the tokens it keeps out of "
             f"the cache are unknown (`{_expression(unsized)}` cannot be resolved)"
         )
+        return self._at_segment(call, segment, expression, message, None)
+
+    def _at_segment(self, call: LLMCall, segment: Segment, expression: str, message: str, stake: Stake | None) -> Diagnostic:
+        """A finding at the per-call expression (at the call when it has no place), with the
+        reordering to make."""
         filename, span = (segment.filename, segment.span) if segment.filename and segment.span else (call.filename, call.span)
-        return self.report(
-            filename,
-            span,
-            message,
-            fix=Fix(
-                title="Move the per-call part after the static text",
-                applicability=Applicability.DISPLAY_ONLY,
-                suggestion=_suggestion(call, expression),
-            ),
+        fix = Fix(
+            title="Move the per-call part after the static text",
+            applicability=Applicability.DISPLAY_ONLY,
+            suggestion=_suggestion(call, expression),
         )
+        return self.report(filename, span, message, fix=fix, stake=stake)
+
+
+def _segments_after(parts: Sequence[PrefixPart], placement: Placement) -> list[Segment]:
+    """The segments after the per-call one, up to the end of the cache's reach (tools
+    built in code left out: opaque, but the same on every call)."""
+    segments = list(parts[placement.part].text.segments[placement.segment + 1 :])
+    for index in range(placement.part + 1, placement.end):
+        if parts[index].where == "tools" and not parts[index].text.is_static:
+            continue
+        segments.extend(parts[index].text.segments)
+    return segments
 
 
 def _unsized_before_breakpoint(parts: Sequence[PrefixPart], placement: Placement, kinds: Sequence[str]) -> Segment | None:
     """The first piece of prompt after the per-call segment and up to the last breakpoint
     that analysis could not resolve (an imported constant it cannot follow), when the
     kinds in play do not count it as per-call: static text of unknown size."""
-    segments = list(parts[placement.part].text.segments[placement.segment + 1 :])
-    for index in range(placement.part + 1, placement.end):
-        if parts[index].where == "tools" and not parts[index].text.is_static:
-            continue
-        segments.extend(parts[index].text.segments)
-    for segment in segments:
-        if segment.kind.is_dynamic and segment.kind.value not in kinds:
-            return segment
-    return None
+    return next((s for s in _segments_after(parts, placement) if s.kind.is_dynamic and s.kind.value not in kinds), None)
 
 
 def _placement(call: LLMCall, parts: Sequence[PrefixPart], kinds: Sequence[str]) -> Placement | None:
@@ -607,13 +599,8 @@ def _cached_texts(
     else:
         now = "".join(before)
     after: list[str] = []
-    remaining = list(parts[placement.part].text.segments[placement.segment + 1 :])
-    for index in range(placement.part + 1, placement.end):
-        if parts[index].where == "tools" and not parts[index].text.is_static:
-            continue
-        remaining.extend(parts[index].text.segments)
     others = 0
-    for segment in remaining:
+    for segment in _segments_after(parts, placement):
         if changes_per_call(segment):
             if segment.kind.value not in kinds:
                 break
