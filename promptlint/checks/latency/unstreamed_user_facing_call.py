@@ -17,7 +17,6 @@ from promptlint.types import (
     Handler,
     LLMCall,
     Position,
-    Span,
     Stake,
 )
 
