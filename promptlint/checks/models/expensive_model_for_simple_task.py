@@ -47,6 +47,7 @@ MAX_LABELS = 30
 #: A key of a JSON object template and its value as written (a string or a bare token).
 _JSON_FIELD = re.compile(r'"([^"\n]{1,40})"\s*:\s*("(?:[^"\\\n]|\\.)*"|[^,}\n]*)')
 MAX_JSON_CHARS = 400
+MAX_JSON_KEYS = 6
 #: A template value that stands for a short answer: at most this many words ("crash",
 #: "John Smith", "YYYY-MM-DD", a number, true): not a sentence the model is to write.
 MAX_JSON_VALUE_WORDS = 2
@@ -57,7 +58,6 @@ _IMPERATIVE_TASK = re.compile(
     r"(?:(?:^|[.!?:\n])[ \t*#>-]*|\bplease[ \t]+)(?:extract|classify|categori[sz]e|label|tag)\b",
     re.IGNORECASE,
 )
-MAX_JSON_KEYS = 6
 
 
 @dataclass(frozen=True)
