@@ -5,7 +5,7 @@ Prices are not here (see pricing.py); this module answers "what is this model" f
 id as written in code, which may carry a provider prefix (`anthropic/claude-…` for LiteLLM,
 `openai:gpt-5.5` for pydantic-ai and LangChain, `models/gemini-…` for google-genai, the
 Bedrock `us.anthropic.…-v1:0` form) or a snapshot suffix (`-2024-08-06`, `-20250929`,
-`@20250929`). Both are normalised here so every consumer matches ids the same way.
+`@20250929`, OpenAI's `-0613` and `-1106-preview`, Google's `-001`). Both are normalised here so every consumer matches ids the same way.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ _BEDROCK_ID = re.compile(r"^(?:[a-z]{2,7}\.)?anthropic\.")
 
 #: What may follow a known id in a dated or versioned snapshot id.
 _SNAPSHOT_SUFFIX = re.compile(
-    r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8}|-latest|-\d{3}|-v\d+(?::\d+)?)+"
+    r"(?:-\d{4}-\d{2}-\d{2}|-\d{8}|@\d{8}|-latest|-\d{4}(?:-preview)?|-\d{3}|-v\d+(?::\d+)?)+"
 )
 
 
@@ -92,6 +92,11 @@ class ModelInfo:
 
     def is_retired(self, today: dt.date) -> bool:
         return self.shutdown is not None and self.shutdown <= today
+
+    def serves_until(self, day: dt.date) -> bool:
+        """Whether the model still serves on `day`: not shut down by then and not
+        deprecated (a deprecated model's shutdown may be announced any day)."""
+        return not self.deprecated and not self.is_retired(day)
 
 
 def normalize_provider(name: str) -> str:
@@ -132,6 +137,20 @@ def model_info(model_id: str) -> ModelInfo | None:
         if ref.startswith(key) and _SNAPSHOT_SUFFIX.fullmatch(ref, len(key)):
             return index[key]
     return None
+
+
+def current_model(model_id: str, until: dt.date) -> ModelInfo | None:
+    """The model to suggest for `model_id` when the suggestion must still serve on
+    `until`: its own entry if it does, else its `replacement`, followed while that stops
+    serving too. None when the chain ends in a model that stops serving (or loops)."""
+    info = model_info(model_id)
+    seen: set[str] = set()
+    while info is not None and not info.serves_until(until):
+        seen.add(info.id)
+        if info.replacement is None or info.replacement in seen:
+            return None
+        info = model_info(info.replacement)
+    return info
 
 
 def known_model_ids() -> list[str]:

@@ -562,7 +562,8 @@ def test_calls_per_month_turns_savings_into_a_monthly_figure(tmp_path: Path) -> 
     run = promptlint("check", cwd=project)
     assert run.code == 1
     match = re.search(
-        r"saves ~?\$([\d,.]+) per 1M calls \(~?\$([\d,.]+) per month at 2,000,000 calls/month\)", run.out
+        r"saves ~?\$([\d,.]+) per 1M calls \(~?\$([\d,.]+) per month, assuming 2,000,000 calls a month behind each finding\)",
+        run.out,
     )
     assert match, run.out
     per_million, monthly = (float(value.replace(",", "")) for value in match.groups())

@@ -95,9 +95,14 @@ def test_model_entry_schema(model_id: str) -> None:
 
 @pytest.mark.parametrize("model_id", sorted(m for m in MODELS if MODELS[m]["provider"] == "anthropic"))
 def test_every_claude_model_has_a_cache_minimum(model_id: str) -> None:
-    # PRM201 compares a static prefix with this number: it must never be missing for Claude.
+    # PRM201 compares a static prefix with this number: it must never be missing for a
+    # Claude model that serves. A retired model may have none, its note saying why.
     info = models.model_info(model_id)
-    assert info is not None and info.cache_min_tokens is not None and info.cache_min_tokens > 0
+    assert info is not None
+    if info.cache_min_tokens is None:
+        assert info.is_retired(AS_OF) and info.note, f"{model_id}: no cache minimum"
+        return
+    assert info.cache_min_tokens > 0
     assert info.cache_read_multiplier is not None and info.cache_write_multiplier is not None
 
 
@@ -163,6 +168,29 @@ def test_provider_facts_models_are_covered(model_id: str) -> None:
         ("models/gemini-2.5-flash-001", "gemini-2.5-flash"),
         ("google-gla:gemini-2.5-pro", "gemini-2.5-pro"),
         ("openrouter/anthropic/claude-opus-4-5", "claude-opus-4-5"),
+        # OpenAI -MMDD snapshots belong to their family unless listed on their own
+        ("gpt-4-0613", "gpt-4"),
+        ("gpt-4-1106-preview", "gpt-4"),
+        ("gpt-3.5-turbo-0125", "gpt-3.5-turbo"),
+        ("gpt-4-0314", "gpt-4-0314"),
+        ("gpt-3.5-turbo-16k-0613", "gpt-3.5-turbo-0613"),
+        ("text-davinci-003", "text-davinci-003"),
+        ("text-ada-001", "text-babbage-001"),
+        # retired Claude and Gemini ids, dated or not
+        ("claude-3-5-sonnet-20241022", "claude-3-5-sonnet"),
+        ("claude-3-5-sonnet-20240620", "claude-3-5-sonnet"),
+        ("anthropic/claude-3-5-sonnet-latest", "claude-3-5-sonnet"),
+        ("claude-3-7-sonnet-20250219", "claude-3-7-sonnet"),
+        ("claude-3-opus-20240229", "claude-3-opus"),
+        ("claude-3-haiku-20240307", "claude-3-haiku"),
+        ("claude-2.1", "claude-2.1"),
+        ("claude-instant-1.2", "claude-instant-1.2"),
+        ("claude-instant-1", "claude-instant-1.2"),
+        ("gemini-1.0-pro", "gemini-1.0-pro"),
+        ("gemini-pro", "gemini-1.0-pro"),
+        ("gemini-1.5-pro-002", "gemini-1.5-pro"),
+        ("models/gemini-1.5-flash-latest", "gemini-1.5-flash"),
+        ("gemini-1.5-flash-8b-001", "gemini-1.5-flash-8b"),
     ],
 )
 def test_model_info_matching(written: str, entry: str) -> None:
@@ -170,7 +198,10 @@ def test_model_info_matching(written: str, entry: str) -> None:
     assert info is not None and info.id == entry
 
 
-@pytest.mark.parametrize("written", ["claude-opus-4-9", "gpt-5.2", "gpt-4o-audio-preview", "gpt-4.5-preview", "llama-3"])
+@pytest.mark.parametrize(
+    "written",
+    ["claude-opus-4-9", "gpt-5.2", "gpt-4o-audio-preview", "gpt-4.5-preview", "llama-3", "gpt-4-32k-0613", "davinci-002"],
+)
 def test_model_info_does_not_guess(written: str) -> None:
     assert models.model_info(written) is None
 
@@ -226,3 +257,32 @@ def test_batch_discount_unknown_provider() -> None:
 )
 def test_split_model_ref(written: str, split: tuple[str | None, str]) -> None:
     assert models.split_model_ref(written) == split
+
+
+@pytest.mark.parametrize(
+    ("model_id", "shutdown"),
+    [
+        ("claude-2.1", "2025-07-21"),
+        ("claude-instant-1.2", "2024-11-06"),
+        ("claude-3-opus-20240229", "2026-01-05"),
+        ("claude-3-5-sonnet-20241022", "2025-10-28"),
+        ("claude-3-7-sonnet-20250219", "2026-02-19"),
+        ("text-davinci-003", "2024-01-04"),
+        ("gemini-1.0-pro", "2025-04-09"),
+        ("gemini-1.5-pro", "2025-09-24"),
+        ("gpt-4-0613", "2026-10-23"),
+    ],
+)
+def test_older_ids_are_retired_with_a_sourced_date(model_id: str, shutdown: str) -> None:
+    info = models.model_info(model_id)
+    assert info is not None and info.shutdown == dt.date.fromisoformat(shutdown)
+    assert info.source and info.replacement is not None
+
+
+def test_current_model_follows_replacements_past_a_day() -> None:
+    # gpt-4o-mini serves on 2026-12-01 but not 90 days later; its replacement does.
+    assert models.current_model("gpt-4o-mini", dt.date(2026, 12, 1)).id == "gpt-4o-mini"
+    assert models.current_model("gpt-4o-mini", dt.date(2027, 3, 1)).id == "gpt-6-luna"
+    assert models.current_model("claude-3-5-sonnet-20241022", dt.date(2026, 12, 1)).id == "claude-sonnet-5-5"
+    # deprecated without a date: not current either
+    assert models.current_model("gemini-2.0-flash", dt.date(2026, 12, 1)).id == "gemini-2.5-flash"

@@ -239,7 +239,7 @@ def test_text_summary_counts_fixes_and_totals_known_costs() -> None:
     lines = render("text", data(calls_per_month=10_000)).rstrip("\n").splitlines()
     assert lines[-2:] == [
         "Found 5 problems (1 fixable with --fix, 1 more with --fix --unsafe-fixes).",
-        "Fixing all saves ~$9,424 per 1M calls (~$94.24 per month at 10,000 calls/month).",
+        "Fixing all saves ~$9,424 per 1M calls (~$94.24 per month, assuming 10,000 calls a month behind each finding).",
     ]
     unsafe = render("text", data(unsafe_fixes=True)).rstrip("\n").splitlines()
     assert unsafe[-2:] == ["Found 5 problems (2 fixable with --fix).", "Fixing all saves ~$9,424 per 1M calls."]

@@ -13,7 +13,11 @@ from promptlint.config import ConfigError, load_config
 from promptlint.data import load_yaml
 from promptlint.rule import Invalid, Valid
 from promptlint.testing import run_example
-from promptlint.types import Argument, LLMCall, Position, Span
+from datetime import date
+
+from promptlint.rule import RuleContext
+from promptlint.tokens import count_tokens
+from promptlint.types import Argument, CallContext, Handler, LLMCall, Position, Span
 
 
 def _findings(example):
@@ -216,3 +220,83 @@ def test_negative_threshold_is_a_configuration_error(tmp_path: Path) -> None:
     config.write_text("[unstreamed-user-facing-call]\nshort-output-tokens = -1\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="short-output-tokens"):
         load_config(config)
+
+
+WEBSOCKET_HANDLER = """
+    from fastapi import FastAPI, WebSocket
+    from openai import AsyncOpenAI
+
+    app = FastAPI()
+    client = AsyncOpenAI()
+
+    @app.websocket("/ws")
+    async def chat_socket(websocket: WebSocket):
+        question = await websocket.receive_text()
+        response = await client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])
+        await websocket.send_text(response.choices[0].message.content)
+    """
+
+
+def test_a_websocket_handler_is_told_to_send_each_delta_over_the_socket() -> None:
+    (finding,) = _findings(Invalid(WEBSOCKET_HANDLER))
+    assert "(WEBSOCKET /ws)" in finding.message
+    assert finding.fix is not None and finding.fix.suggestion is not None
+    assert "stream=True" in finding.fix.suggestion
+    assert "websocket.send_text" in finding.fix.suggestion and "over the socket as it arrives" in finding.fix.suggestion
+    assert "StreamingResponse" not in finding.fix.suggestion
+
+
+# The facts below are set by analysis; these tests pin the rule's reading of them, whatever
+# source shapes analysis learns to recognize.
+_SPAN = Span(Position(3, 1), Position(3, 40))
+_HANDLER = Handler("fastapi", "app.chat", "POST /chat", True)
+
+
+def _direct(**facts) -> list:
+    call = LLMCall(
+        filename="app.py",
+        span=_SPAN,
+        provider="openai",
+        api="openai.chat.completions.create",
+        model="gpt-4o",
+        context=CallContext(function="app.chat", handler=facts.pop("handler", _HANDLER)),
+        **facts,
+    )
+    context = RuleContext(
+        options=UnstreamedUserFacingCall.Options(), count_tokens=count_tokens, today=date(2026, 12, 1), read_source=lambda _: ""
+    )
+    return list(UnstreamedUserFacingCall().check_call(call, context))
+
+
+def test_a_plain_call_in_a_handler_is_flagged() -> None:
+    (finding,) = _direct()
+    assert "handler `chat` (POST /chat)" in finding.message
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        {"stream_dynamic": True},
+        {"structured": True},
+        {"output_modalities": ("IMAGE",)},
+        {"output_modalities": ("AUDIO",)},
+        {"output_modalities": ("TEXT", "IMAGE")},
+    ],
+    ids=["stream-at-run-time", "structured", "image", "audio", "text-and-image"],
+)
+def test_calls_that_may_stream_or_answer_with_no_text_are_not_flagged(facts: dict) -> None:
+    assert _direct(**facts) == []
+
+
+def test_text_output_modality_is_still_flagged() -> None:
+    assert len(_direct(output_modalities=("TEXT",))) == 1
+
+
+@pytest.mark.parametrize(
+    ("route", "label"),
+    [("POST ", "(POST)"), ("POST", "(POST)"), (None, "(fastapi)"), ("", "(fastapi)"), ("GET /items", "(GET /items)")],
+)
+def test_routes_without_a_path_print_without_empty_parentheses(route: str | None, label: str) -> None:
+    (finding,) = _direct(handler=Handler("fastapi", "app.chat", route, True))
+    assert f"handler `chat` {label}:" in finding.message
+    assert "( " not in finding.message and " )" not in finding.message and "()" not in finding.message

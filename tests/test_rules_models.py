@@ -10,15 +10,21 @@ from pathlib import Path
 import libcst as cst
 import pytest
 
-from promptlint.checks.models.expensive_model_for_simple_task import ExpensiveModelForSimpleTask
+from promptlint.checks.models.expensive_model_for_simple_task import (
+    ExpensiveModelForSimpleTask,
+    suggested_cheaper,
+    closed_answer,
+)
 from promptlint.checks.models.retired_model import RetiredModel
 from promptlint.checks.models.unknown_model import UnknownModel
 from promptlint.config import Config
 from promptlint.data import load_yaml
 from promptlint.engine import lint
 from promptlint.fixes import fix_file
-from promptlint.rule import Invalid
+from promptlint.models import model_info
+from promptlint.rule import Invalid, RuleContext
 from promptlint.testing import EXAMPLE_DATE
+from promptlint.tokens import count_tokens
 from promptlint.types import Applicability, Basis, Diagnostic, Severity
 
 RULES = (ExpensiveModelForSimpleTask, RetiredModel, UnknownModel)
@@ -333,8 +339,10 @@ def test_prm403_offers_no_fix_that_changes_a_version(tmp_path: Path) -> None:
         """,
     )
     (found,) = findings(tmp_path, "PRM403")
-    assert found.fix is not None and found.fix.applicability is Applicability.DISPLAY_ONLY
-    assert "did you mean gpt-3.5-turbo?" in found.message and "itself was shut down" in found.message
+    # The nearest id is retired and only loosely alike: named, never suggested, and no replacement guessed.
+    assert found.fix is None
+    assert "(the nearest known id, gpt-3.5-turbo, was shut down on 2026-10-23)" in found.message
+    assert "did you mean" not in found.message and "use " not in found.message
 
 
 @pytest.mark.parametrize(
@@ -398,3 +406,57 @@ def test_analysis_does_not_read_a_call_input_as_the_model(tmp_path: Path) -> Non
     result = lint([tmp_path], Config(root=tmp_path, select=("PRM402",)), use_cache=False, today=EXAMPLE_DATE)
     models = sorted((c.model, c.model_argument.source if c.model_argument else None) for a in result.analyses for c in a.calls)
     assert models == [("gpt-3.5-turbo", None), ("gpt-4", '"openai:gpt-4"')]
+
+
+# --------------------------------------------------------------------------- PRM401 closed answers
+
+@pytest.mark.parametrize(
+    ("text", "labels", "by_instruction"),
+    [
+        ("Route the message to the right team. Answer only 'billing' or 'technical'.", ("'billing'", "'technical'"), True),
+        ("Reply with one of: billing, technical, account, other.", ("billing", "technical", "account", "other"), True),
+        ("Respond with exactly one of the following labels: POSITIVE, NEGATIVE, NEUTRAL", ("POSITIVE", "NEGATIVE", "NEUTRAL"), True),
+        ('Answer with "yes" or "no".', ('"yes"', '"no"'), True),
+        ('Please respond with "positive" or "negative" only.', ('"positive"', '"negative"'), True),
+        ("Answer only yes or no.", ("yes", "no"), True),
+        ("Reply with one word: true or false", ("true", "false"), True),
+        ("Classify it.\nCategories:\n- billing\n- technical\n- other\n", ("billing", "technical", "other"), False),
+        ("Classify the ticket as one of: Billing Issue, Bug Report, Feature Request.", ("Billing Issue", "Bug Report", "Feature Request"), False),
+        # Not closed answers:
+        ("Reply with yes or no and a one-paragraph justification.", (), False),
+        ("Answer only questions about billing.", (), False),
+        ("Reply only in English or French.", (), False),
+        ("Respond with: title, description, tags", (), False),  # output fields, not labels
+        ("You can reply with: hello, thanks", (), False),
+        ("Respond with a short paragraph: include the date, the amount.", (), False),
+        ("Labels: a title and a body", (), False),
+        ("Reply with the user name, email, and phone.", (), False),
+    ],
+)
+def test_closed_answers(text: str, labels: tuple[str, ...], by_instruction: bool) -> None:
+    assert closed_answer(text) == (labels, by_instruction)
+
+
+def test_a_heading_alone_does_not_name_a_task(tmp_path: Path) -> None:
+    # "Categories:" may describe a product as well as list labels: no task cue, no finding.
+    project(tmp_path, OPENAI_CALL.format(system="Write the product page. Categories: electronics, home.", extra="\n        max_tokens=30,"))
+    assert findings(tmp_path, "PRM401") == []
+
+
+@pytest.mark.parametrize(
+    ("model", "today", "suggested"),
+    [
+        ("gpt-5.5", date(2026, 12, 1), "gpt-5.4-mini"),
+        ("gpt-4o", date(2026, 12, 1), "gpt-6-luna"),  # gpt-4o-mini shuts down on 2027-01-14
+        ("gpt-4o", date(2026, 10, 1), "gpt-4o-mini"),  # over 90 days before that
+        ("gpt-4.1", date(2026, 12, 1), "gpt-6-luna"),  # gpt-4.1-mini, the same day
+    ],
+)
+def test_the_suggested_cheaper_model_serves_for_90_days(model: str, today: date, suggested: str) -> None:
+    info = model_info(model)
+    assert info is not None
+    ctx = RuleContext(options=None, count_tokens=count_tokens, today=today, read_source=lambda _: "")
+    chosen = suggested_cheaper(info, ctx)
+    assert chosen is not None and chosen.id == suggested
+    shutdown = chosen.shutdown
+    assert shutdown is None or (shutdown - today).days >= 90

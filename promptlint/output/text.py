@@ -31,6 +31,7 @@ from promptlint.output.common import (
     source_lines,
 )
 from promptlint.output.money import approx_usd, format_count
+from promptlint.savings import monthly_saving, total_saving
 from promptlint.types import Applicability, Basis, Diagnostic, FileError, Severity
 
 if TYPE_CHECKING:
@@ -161,19 +162,14 @@ def summary(data: RenderInput, *, color: bool) -> list[str]:
         parts.append(f"{hidden} more with --fix --unsafe-fixes")
     noun = "problem" if total == 1 else "problems"
     lines = [f"Found {total} {noun}" + (f" ({', '.join(parts)})" if parts else "") + "."]
-    priced = [
-        d.cost.usd_per_1m_calls
-        for d in data.diagnostics
-        if d.cost is not None and d.cost.usd_per_1m_calls is not None and not is_latency(d)
-    ]
-    if priced:
-        saving = sum(priced)
+    saving = total_saving(data.diagnostics)  # overlapping stakes counted once
+    if saving is not None:
         line = f"Fixing all saves {approx_usd(saving)} per 1M calls"
         if data.calls_per_month is not None:
-            monthly = saving * data.calls_per_month / 1_000_000
+            monthly = monthly_saving(saving, data.calls_per_month)
             line += (
-                f" ({approx_usd(monthly)} per month at "
-                f"{format_count(data.calls_per_month)} calls/month)"
+                f" ({approx_usd(monthly)} per month, assuming "
+                f"{format_count(data.calls_per_month)} calls a month behind each finding)"
             )
         lines.append(line + ".")
     opportunities = _opportunities(data.diagnostics)

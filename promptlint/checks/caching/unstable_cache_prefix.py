@@ -65,7 +65,11 @@ class UnstableCachePrefix(Rule):
     `system_instruction`, then the contents. It is reported when the static text it keeps
     out of the cache reaches the model's minimum cacheable length, or when it sits ahead of
     an explicit Anthropic `cache_control` breakpoint whose prefix would otherwise be
-    cached. The finding points at the dynamic expression in the prompt's definition.
+    cached. A breakpoint behind per-call content is reported also when the static text it
+    marks cannot be sized (an import promptlint cannot follow): it is written on every
+    call and never read whatever that size; the message says the tokens are unknown and
+    the finding has no dollar figure. The finding points at the dynamic expression in the
+    prompt's definition.
 
     ## Why is this bad?
     Prompt caches match prefixes: a request can only reuse the tokens before the first
@@ -228,6 +232,30 @@ class UnstableCachePrefix(Rule):
             tokens=2804,
         ),
         Invalid(
+            # A breakpoint behind per-call content is never read, whatever the size of the
+            # static text it marks (here an import promptlint cannot follow).
+            """
+            import time
+
+            import anthropic
+            from company_docs import HANDBOOK
+
+            client = anthropic.Anthropic()
+
+            def answer(question):
+                return client.messages.create(
+                    model="claude-sonnet-4-6",
+                    max_tokens=512,
+                    system=[
+                        {"type": "text", "text": f"profile fetched {time.time()}"},
+                        {"type": "text", "text": HANDBOOK, "cache_control": {"type": "ephemeral"}},
+                    ],
+                    messages=[{"role": "user", "content": question}],
+                )
+            """,
+            message="`time.time()` (the current time) comes before a cache_control breakpoint in cache order: the breakpoint is written on every call and never read; the tokens it keeps out of the cache are unknown (`HANDBOOK` cannot be resolved)",
+        ),
+        Invalid(
             """
             import litellm
 
@@ -361,6 +389,26 @@ class UnstableCachePrefix(Rule):
             """
         ),
         Valid(
+            # Without a breakpoint, per-call content ahead of text of unknown size strands an
+            # unknown number of tokens, maybe fewer than the cache minimum: not reported.
+            """
+            import time
+
+            import anthropic
+            from company_docs import HANDBOOK
+
+            client = anthropic.Anthropic()
+
+            def answer(question):
+                return client.messages.create(
+                    model="claude-sonnet-4-6",
+                    max_tokens=512,
+                    system=f"profile fetched {time.time()}\\n{HANDBOOK}",
+                    messages=[{"role": "user", "content": question}],
+                )
+            """
+        ),
+        Valid(
             """
             from prompts import load_prompt
             import litellm
@@ -431,9 +479,12 @@ class UnstableCachePrefix(Rule):
         now = ctx.count_tokens(cached_now, call.model).tokens
         could = ctx.count_tokens(cacheable, call.model)
         stranded = _effective(could.tokens, minimum) - _effective(now, minimum)
-        if stranded <= 0 or (not placement.explicit and stranded < minimum):
-            return
         expression = _expression(segment)
+        if stranded <= 0 or (not placement.explicit and stranded < minimum):
+            unsized = _unsized_before_breakpoint(parts, placement, ctx.options.dynamic_kinds) if placement.explicit else None
+            if unsized is not None:
+                yield self._unread_breakpoint(call, segment, expression, unsized)
+            return
         message = (
             f"`{expression}` ({DESCRIPTIONS[segment.kind]}) comes before static prompt text in cache "
             f"order, keeping {stranded:,} static tokens out of the prompt cache "
@@ -443,18 +494,47 @@ class UnstableCachePrefix(Rule):
             message += f" (with {others} more per-call expression{'s' if others > 1 else ''} after it)"
         if placement.explicit:
             message += "; the cache_control breakpoint after it is written on every call and never read"
-        filename, span = (segment.filename, segment.span) if segment.filename and segment.span else (call.filename, call.span)
-        yield self.report(
-            filename,
-            span,
-            message,
-            fix=Fix(
-                title="Move the per-call part after the static text",
-                applicability=Applicability.DISPLAY_ONLY,
-                suggestion=_suggestion(call, expression),
-            ),
-            stake=Stake(stranded, could.exact, call.model, Basis.CACHE_READ),
+        yield self._at_segment(call, segment, expression, message, Stake(stranded, could.exact, call.model, Basis.CACHE_READ))
+
+    def _unread_breakpoint(self, call: LLMCall, segment: Segment, expression: str, unsized: Segment) -> Diagnostic:
+        """The finding for a breakpoint behind per-call content whose static part's size is
+        unknown: it is written on every call and never read whatever that size, but the
+        tokens it keeps out of the cache cannot be counted, so the finding has no stake."""
+        message = (
+            f"`{expression}` ({DESCRIPTIONS[segment.kind]}) comes before a cache_control breakpoint in cache "
+            f"order: the breakpoint is written on every call and never read; the tokens it keeps out of "
+            f"the cache are unknown (`{_expression(unsized)}` cannot be resolved)"
         )
+        return self._at_segment(call, segment, expression, message, None)
+
+    def _at_segment(self, call: LLMCall, segment: Segment, expression: str, message: str, stake: Stake | None) -> Diagnostic:
+        """A finding at the per-call expression (at the call when it has no place), with the
+        reordering to make."""
+        filename, span = (segment.filename, segment.span) if segment.filename and segment.span else (call.filename, call.span)
+        fix = Fix(
+            title="Move the per-call part after the static text",
+            applicability=Applicability.DISPLAY_ONLY,
+            suggestion=_suggestion(call, expression),
+        )
+        return self.report(filename, span, message, fix=fix, stake=stake)
+
+
+def _segments_after(parts: Sequence[PrefixPart], placement: Placement) -> list[Segment]:
+    """The segments after the per-call one, up to the end of the cache's reach (tools
+    built in code left out: opaque, but the same on every call)."""
+    segments = list(parts[placement.part].text.segments[placement.segment + 1 :])
+    for index in range(placement.part + 1, placement.end):
+        if parts[index].where == "tools" and not parts[index].text.is_static:
+            continue
+        segments.extend(parts[index].text.segments)
+    return segments
+
+
+def _unsized_before_breakpoint(parts: Sequence[PrefixPart], placement: Placement, kinds: Sequence[str]) -> Segment | None:
+    """The first piece of prompt after the per-call segment and up to the last breakpoint
+    that analysis could not resolve (an imported constant it cannot follow), when the
+    kinds in play do not count it as per-call: static text of unknown size."""
+    return next((s for s in _segments_after(parts, placement) if s.kind.is_dynamic and s.kind.value not in kinds), None)
 
 
 def _placement(call: LLMCall, parts: Sequence[PrefixPart], kinds: Sequence[str]) -> Placement | None:
@@ -519,13 +599,8 @@ def _cached_texts(
     else:
         now = "".join(before)
     after: list[str] = []
-    remaining = list(parts[placement.part].text.segments[placement.segment + 1 :])
-    for index in range(placement.part + 1, placement.end):
-        if parts[index].where == "tools" and not parts[index].text.is_static:
-            continue
-        remaining.extend(parts[index].text.segments)
     others = 0
-    for segment in remaining:
+    for segment in _segments_after(parts, placement):
         if changes_per_call(segment):
             if segment.kind.value not in kinds:
                 break

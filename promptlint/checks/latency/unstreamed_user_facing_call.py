@@ -17,7 +17,6 @@ from promptlint.types import (
     Handler,
     LLMCall,
     Position,
-    Span,
     Stake,
 )
 
@@ -69,11 +68,23 @@ def callee_prefix(call: LLMCall, source: str) -> str | None:
     return f"{receiver}{dot}"
 
 
+def is_websocket(handler: Handler) -> bool:
+    """Whether the handler serves a WebSocket (`@app.websocket(...)`, `WebSocketRoute`)."""
+    return (handler.route or "").upper().startswith("WEBSOCKET") or "websocket" in handler.framework.lower()
+
+
+def _route_label(handler: Handler) -> str:
+    """`(POST /api/chat)`; `(POST)` when the path is empty (a prefix set on the router
+    elsewhere); `(fastapi)` when the route is not known."""
+    route = " ".join((handler.route or "").split())
+    return f"({route})" if route else f"({handler.framework})"
+
+
 def _handler_place(call: LLMCall, handler: Handler) -> str:
     """`user-facing handler `chat` (POST /api/chat)`, naming the helper when the call is
     in a function the handler calls."""
     name = handler.function.rsplit(".", 1)[-1]
-    where = f"({handler.route})" if handler.route else f"({handler.framework})"
+    where = _route_label(handler)
     place = (
         f"the user-facing {handler.framework} app" if name.startswith("<") else f"user-facing handler `{name}` {where}"
     )
@@ -93,13 +104,15 @@ class UnstreamedUserFacingCall(Rule):
     callback, or a function such a handler calls, in the same module or imported directly
     from another. The finding points at the call.
 
-    Not flagged: structured output (`.parse`, `response_format`, forced `tool_choice`,
-    instructor `response_model`, LangChain `with_structured_output`, pydantic-ai
-    `output_type`), whose partial output is of no use to a reader; short answers (max
-    tokens at most `short-output-tokens`); calls in scripts, CLI commands and queued jobs;
-    batch calls; calls whose answer is dropped (`await client...create(...)` as a bare
-    statement, or assigned to `_`: a warm-up or a callback test nobody reads); and calls
-    that already stream.
+    Not flagged: structured output (`.parse`, `response_format`, `text_format`,
+    `response_schema`, forced `tool_choice`, instructor `response_model`, LangChain
+    `with_structured_output`, pydantic-ai `output_type`), whose partial output is of no
+    use to a reader; answers that are not text (`response_modalities=["IMAGE"]`, audio);
+    short answers (max tokens at most `short-output-tokens`); calls in scripts, CLI
+    commands, queued jobs and tests; batch calls; calls whose answer is dropped
+    (`await client...create(...)` as a bare statement, or assigned to `_`: a warm-up or a
+    callback test nobody reads); calls that already stream; and calls whose `stream=` is
+    computed at run time (`stream=stream`), which stream whenever the caller asks.
 
     ## Why is this bad?
     A non-streamed call returns nothing until the model has generated its whole answer,
@@ -136,7 +149,8 @@ class UnstreamedUserFacingCall(Rule):
     Display-only: streaming changes the return type of the call and how the handler
     sends its response. The suggestion shows the SDK's streaming form (`stream=True`,
     `messages.stream(...)`, `generate_content_stream(...)`, `.stream()`,
-    `run_stream(...)`) and how the framework sends chunks on.
+    `run_stream(...)`) and how the framework sends chunks on: a streaming response for an
+    HTTP route, each delta sent over the socket as it arrives for a WebSocket handler.
 
     ## Options
     - `short-output-tokens` (default `64`): a call whose max output tokens is at most this
@@ -262,6 +276,95 @@ class UnstreamedUserFacingCall(Rule):
             def describe(text):
                 return client.models.generate_content(model="gemini-2.5-flash", contents=text).text
             """
+        ),
+        Valid(
+            # `stream=` set at run time: the call streams whenever the caller asks it to.
+            """
+            from fastapi import FastAPI
+            from openai import OpenAI
+
+            app = FastAPI()
+            client = OpenAI()
+
+            def complete(messages, model):
+                stream = not model.startswith("o1")
+                return client.chat.completions.create(model=model, messages=messages, stream=stream)
+
+            @app.post("/chat")
+            def chat(question: str):
+                return complete([{"role": "user", "content": question}], "gpt-4o")
+            """
+        ),
+        Valid(
+            # An image answer: there is no text to stream to the reader.
+            """
+            from fastapi import FastAPI
+            from google import genai
+            from google.genai import types
+
+            app = FastAPI()
+            client = genai.Client()
+
+            @app.post("/draw")
+            def draw(prompt: str):
+                return client.models.generate_content(
+                    model="gemini-2.5-flash-image",
+                    contents=prompt,
+                    config=types.GenerateContentConfig(response_modalities=["IMAGE"]),
+                )
+            """
+        ),
+        Valid(
+            # Structured output through arguments gathered in a dict and splatted.
+            """
+            from fastapi import FastAPI
+            from openai import OpenAI
+            from pydantic import BaseModel
+
+            app = FastAPI()
+            client = OpenAI()
+
+            class Verdict(BaseModel):
+                approved: bool
+                reason: str
+
+            @app.post("/review")
+            def review(text: str):
+                kwargs = {"model": "gpt-4o", "input": text}
+                kwargs["text_format"] = Verdict
+                return client.responses.parse(**kwargs)
+
+            @app.post("/review-json")
+            def review_json(text: str):
+                options = {"response_format": {"type": "json_object"}}
+                return client.chat.completions.create(
+                    model="gpt-4o", messages=[{"role": "user", "content": text}], **options
+                )
+            """
+        ),
+        Valid(
+            # A test patched with unittest.mock is not a PATCH route, and tests are not
+            # entry points anyone waits on.
+            """
+            from unittest import mock
+            from unittest.mock import patch
+
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def generate_response(question):
+                return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": question}])
+
+            @mock.patch("app.client")
+            def test_generate_response(mock_client):
+                assert generate_response("hi") is not None
+
+            @patch("app.client")
+            def test_generate_response_without_tools(mock_client):
+                generate_response("hello")
+            """,
+            filename="tests/test_app.py",
         ),
         Invalid(
             """
@@ -397,14 +500,51 @@ class UnstreamedUserFacingCall(Rule):
             """,
             message="user-facing handler `homepage` (POST /ask)",
         ),
+        Invalid(
+            # A WebSocket handler: the fix sends each delta over the socket.
+            """
+            from fastapi import FastAPI, WebSocket
+            import anthropic
+
+            app = FastAPI()
+            client = anthropic.AsyncAnthropic()
+
+            @app.websocket("/ws")
+            async def chat_socket(websocket: WebSocket):
+                await websocket.accept()
+                question = await websocket.receive_text()
+                message = await client.messages.create(
+                    model="claude-sonnet-4-5", max_tokens=1024, messages=[{"role": "user", "content": question}]
+                )
+                await websocket.send_text(message.content[0].text)
+            """,
+            message="user-facing handler `chat_socket` (WEBSOCKET /ws)",
+        ),
+        Invalid(
+            # The route's path is empty: the router's prefix is set where it is included.
+            """
+            from fastapi import APIRouter
+            from openai import OpenAI
+
+            router = APIRouter()
+            client = OpenAI()
+
+            @router.post("")
+            def create_answer(question: str):
+                return client.responses.create(model="gpt-4o", input=question).output_text
+            """,
+            message="user-facing handler `create_answer` (POST): the user sees nothing",
+        ),
     )
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
         handler = call.context.handler
         if handler is None or not handler.user_facing or call.context.background is not None:
             return
-        if call.stream or call.structured or call.api.endswith(BATCH_API_SUFFIXES):
-            return
+        if call.stream or call.stream_dynamic or call.structured or call.api.endswith(BATCH_API_SUFFIXES):
+            return  # streams (or may: `stream=stream`), parses into a schema, or sends many requests
+        if any(modality != "TEXT" for modality in call.output_modalities):
+            return  # an image or audio answer is not text a person reads as it is generated
         if not call.context.result_used:
             return  # nobody reads the answer (a warm-up, a callback test): nothing to stream
         options: Options = ctx.options
@@ -431,7 +571,7 @@ class UnstreamedUserFacingCall(Rule):
             return None
         template = form.get("async", form["sync"]) if call.context.awaited else form["sync"]
         suggestion = template.replace("{prefix}", prefix).rstrip("\n")
-        delivery = forms["delivery"].get(handler.framework)
+        delivery = forms["websocket_delivery"] if is_websocket(handler) else forms["delivery"].get(handler.framework)
         if delivery is not None:
             suggestion += f"\n# send the text on as it arrives:\n# {delivery}"
         return Fix(form["title"], Applicability.DISPLAY_ONLY, suggestion=suggestion)

@@ -19,6 +19,9 @@ from promptlint.types import Applicability, Diagnostic, Fix, LLMCall, Severity
 
 #: How many `replacement` links to follow when a replacement is itself retired.
 _MAX_REPLACEMENT_HOPS = 5
+#: The legacy text-completion endpoints: the replacements of the models they served are
+#: chat models, which those endpoints do not take, so the fix cannot be a model swap.
+LEGACY_COMPLETION_APIS = ("openai.completions.create", "litellm.text_completion", "litellm.atext_completion")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,9 @@ class RetiredModel(Rule):
     routing prefix (`anthropic/`, `openai:`). It is unsafe: another model answers
     differently and may take other parameters. No fix is offered when the model is not a
     plain string literal in the file (a constant, an SDK default: add `model=` yourself) or
-    is a Bedrock id.
+    is a Bedrock id. On the legacy Completions endpoint (`completions.create`,
+    LiteLLM `text_completion`) the replacement is a chat model that endpoint does not
+    serve, so the fix is a display-only suggestion to move the call.
 
     The finding carries no dollar figure: it is about calls that fail, not a saving.
 
@@ -208,6 +213,54 @@ class RetiredModel(Rule):
             """,
             message="claude-opus-4-0 was shut down on 2026-06-15",
         ),
+        Invalid(
+            # A dated snapshot of a retired family.
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            def answer(question):
+                return client.messages.create(
+                    model="claude-3-5-sonnet-20241022", max_tokens=512, messages=[{"role": "user", "content": question}]
+                )
+            """,
+            message="claude-3-5-sonnet-20241022 was shut down on 2025-10-28: every call to it fails; replace it with claude-sonnet-5-5",
+            fixed="""
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            def answer(question):
+                return client.messages.create(
+                    model="claude-sonnet-5-5", max_tokens=512, messages=[{"role": "user", "content": question}]
+                )
+            """,
+        ),
+        Invalid(
+            # An InstructGPT model on the legacy Completions endpoint: the replacement is a
+            # chat model, so the fix is to move the call, not to swap the id.
+            """
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def complete(prompt):
+                return client.completions.create(model="text-davinci-003", prompt=prompt, max_tokens=256)
+            """,
+            message="text-davinci-003 was shut down on 2024-01-04: every call to it fails; replace it with gpt-6-luna (a chat model: move the call to Chat Completions or Responses)",
+        ),
+        Invalid(
+            """
+            from google import genai
+
+            client = genai.Client()
+
+            def answer(question):
+                return client.models.generate_content(model="gemini-1.5-pro-002", contents=question)
+            """,
+            message="gemini-1.5-pro-002 was shut down on 2025-09-24",
+        ),
         Valid(
             """
             from openai import OpenAI
@@ -304,8 +357,16 @@ class RetiredModel(Rule):
                 f"{subject} shuts down on {info.shutdown} (in {days} day{'' if days == 1 else 's'}): "
                 f"replace it with {replacement}"
             )
-        edit = replace_model(call, replacement)
-        fix = None if edit is None else Fix(f"Replace {info.id} with {replacement}", Applicability.UNSAFE, edits=(edit,))
+        if call.api.replace(".beta.", ".") in LEGACY_COMPLETION_APIS:
+            message += " (a chat model: move the call to Chat Completions or Responses)"
+            fix = Fix(
+                f"Call {replacement} through Chat Completions or Responses",
+                Applicability.DISPLAY_ONLY,
+                suggestion=f'client.responses.create(model="{replacement}", input=prompt)',
+            )
+        else:
+            edit = replace_model(call, replacement)
+            fix = None if edit is None else Fix(f"Replace {info.id} with {replacement}", Applicability.UNSAFE, edits=(edit,))
         span = call.model_argument.span if call.model_argument is not None else call.span
         yield self.report(call.filename, span, message, fix=fix, severity=severity)
 

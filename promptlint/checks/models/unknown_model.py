@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from promptlint import pricing
 from promptlint.analysis.providers.base import vendor_of_model
 from promptlint.checks.models.model_literal import is_azure_deployment, replace_model, written_model
-from promptlint.models import known_model_ids, model_info, split_model_ref
+from promptlint.models import current_model, known_model_ids, model_info, split_model_ref
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
 from promptlint.types import Applicability, Diagnostic, Fix, LLMCall
 
@@ -75,10 +75,14 @@ class UnknownModel(Rule):
     ## Fix safety
     The fix writes the suggested id into the model's string literal, keeping quotes and any
     routing prefix. It is unsafe (the call then reaches a model it did not reach before)
-    and offered only for likely typos: the suggestion has the same digits in the same
-    order as the id (so `gpt-5.5-turbo` is never "fixed" into `gpt-3.5-turbo`) and is not
-    a retired model. Otherwise, and when the model is not a plain string literal in the
-    file, the suggestion is display-only. If the id is right (a model newer than
+    and offered only for likely typos: the nearest known id has the same digits in the
+    same order as the id (so `gpt-5.5-turbo` is never "fixed" into `gpt-3.5-turbo`).
+    Otherwise, and when the model is not a plain string literal in the file, the
+    suggestion is display-only. A retired id is never suggested: when the nearest known
+    id has been shut down (`claude-3-5-sonet` is nearest `claude-3-5-sonnet`), the message
+    says so and the suggestion is its current replacement from `rules/models.yaml` when
+    the id is a likely misspelling of it, none otherwise (`gpt-5.5-turbo` is not
+    "`gpt-3.5-turbo`, replaced by gpt-6-luna"). If the id is right (a model newer than
     promptlint's data, a gateway alias), map it under `[tool.promptlint.models."<id>"]`
     with `alias-of` or prices.
     """
@@ -127,13 +131,14 @@ class UnknownModel(Rule):
                     messages=[{"role": "user", "content": question}],
                 )
             """,
-            message="did you mean claude-3-5-sonnet?",
+            # The nearest known id was shut down: its current replacement is suggested.
+            message="unknown model claude-3-5-sonet: neither genai-prices nor rules/models.yaml knows it; it looks like claude-3-5-sonnet, which was shut down on 2025-10-28: use claude-sonnet-5-5",
             fixed="""
             import litellm
 
             def answer(question):
                 return litellm.completion(
-                    model="anthropic/claude-3-5-sonnet",
+                    model="anthropic/claude-sonnet-5-5",
                     messages=[{"role": "user", "content": question}],
                 )
             """,
@@ -281,15 +286,26 @@ class UnknownModel(Rule):
             return  # nothing near it, or an id genai-prices lists but cannot price
         if vendor_of_model(bare, None) is None and _ratio(bare, suggestion) < _STRANGER_RATIO:
             return
+        typo = _NOT_DIGIT.sub("", bare) == _NOT_DIGIT.sub("", suggestion)  # same digits: a likely misspelling
         info = model_info(suggestion)
-        retired = info is not None and info.is_retired(ctx.today)
-        message = (
-            f"unknown model {bare}: neither genai-prices nor rules/models.yaml knows it; did you mean {suggestion}?"
-            + (f" ({suggestion} itself was shut down on {info.shutdown})" if retired and info is not None else "")
-            + f' If the id is right, map it under [tool.promptlint.models."{bare}"]'
-        )
+        if info is not None and info.is_retired(ctx.today):
+            # Never suggest a model that fails every call. A likely misspelling of one gets
+            # what serves now; a looser resemblance gets no suggestion at all.
+            current = current_model(info.id, ctx.today) if typo else None
+            known = f"unknown model {bare}: neither genai-prices nor rules/models.yaml knows it"
+            if current is None:
+                message = f"{known} (the nearest known id, {suggestion}, was shut down on {info.shutdown})"
+                message += f'. If the id is right, map it under [tool.promptlint.models."{bare}"]'
+                span = call.model_argument.span if call.model_argument is not None else call.span
+                yield self.report(call.filename, span, message)
+                return
+            message = f"{known}; it looks like {suggestion}, which was shut down on {info.shutdown}: use {current.id}"
+            suggestion = current.id
+        else:
+            message = f"unknown model {bare}: neither genai-prices nor rules/models.yaml knows it; did you mean {suggestion}?"
+        message += f' If the id is right, map it under [tool.promptlint.models."{bare}"]'
         edit = replace_model(call, suggestion)
-        if edit is not None and not retired and _NOT_DIGIT.sub("", bare) == _NOT_DIGIT.sub("", suggestion):
+        if edit is not None and typo:
             fix = Fix(f"Replace {bare} with {suggestion}", Applicability.UNSAFE, edits=(edit,))
         else:
             fix = Fix(f"Did you mean {suggestion}?", Applicability.DISPLAY_ONLY, suggestion=f'"{suggestion}"')

@@ -29,6 +29,9 @@ from promptlint.types import (
 PLACEHOLDER = "\x00"
 ASSISTANT_ROLES = ("assistant", "model")  # Gemini calls the assistant turn "model"
 BLANK_LINE = re.compile(r"\n[ \t]*\n")
+# How far before a run of unlabelled `input -> output` lines a cue ("Examples:") must be:
+# a line or two, not anywhere earlier in a long prompt (rubric rules with arrows are not examples).
+ARROW_CUE_REACH = 120
 
 
 @dataclass(frozen=True)
@@ -62,9 +65,13 @@ class _Markers:
     headings: re.Pattern[str]
     tag_open: re.Pattern[str]
     tag_close: re.Pattern[str]
-    pairs: tuple[tuple[re.Pattern[str], re.Pattern[str], bool], ...]  # input, output, needs a cue
+    # input label, output label (at a line start), output label later on the input's line,
+    # and whether the pair needs a cue
+    pairs: tuple[tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], bool], ...]
     any_label: re.Pattern[str]
     cue: re.Pattern[str]
+    arrow_line: re.Pattern[str]
+    arrow: re.Pattern[str]
 
 
 def _label(words: list[str]) -> str:
@@ -87,12 +94,14 @@ def _markers() -> _Markers:
         (
             re.compile(_label([pair["input"]]), re.IGNORECASE | re.MULTILINE),
             re.compile(_label([pair["output"]]), re.IGNORECASE | re.MULTILINE),
+            re.compile(rf"[ \t|][ \t]*[*_]{{0,2}}{re.escape(pair['output'])}[*_]{{0,2}}[ \t]*:", re.IGNORECASE),
             bool(pair.get("cue", False)),
         )
         for pair in lexicon["pairs"]
     )
     labels = [pair[side] for pair in lexicon["pairs"] for side in ("input", "output")]
     cues = "|".join(re.escape(word) for word in lexicon["cues"])
+    arrows = "|".join(re.escape(arrow) for arrow in lexicon["arrows"])
     return _Markers(
         headings=headings,
         tag_open=re.compile(rf"<(?:{tags})(?:\s[^<>]*)?>", re.IGNORECASE),
@@ -100,6 +109,12 @@ def _markers() -> _Markers:
         pairs=pairs,
         any_label=re.compile(_label(labels), re.IGNORECASE | re.MULTILINE),
         cue=re.compile(rf"\b(?:{cues})\b", re.IGNORECASE),
+        # An optional bullet, an optional `Label:`, then input, arrow, output on one line.
+        arrow_line=re.compile(
+            rf"[ \t]*(?:[-*•][ \t]+)?(?:[*_]{{0,2}}(?P<label>[A-Za-z][\w ]{{0,30}}?)[*_]{{0,2}}[ \t]*:)?"
+            rf"[ \t]*\S.*?[ \t](?:{arrows})[ \t]+\S.*"
+        ),
+        arrow=re.compile(rf"(?<!\S)(?:{arrows})(?!\S)"),
     )
 
 
@@ -139,19 +154,51 @@ def _heading_blocks(text: str) -> list[tuple[int, int]]:
     return blocks
 
 
-def _pair_blocks(text: str, first: re.Pattern[str], second: re.Pattern[str], needs_cue: bool) -> list[tuple[int, int]]:
-    """An input line with an output line after it (before the next input line); for
-    ambiguous labels only after the text has introduced examples."""
+def _pair_blocks(
+    text: str, first: re.Pattern[str], second: re.Pattern[str], inline: re.Pattern[str], needs_cue: bool
+) -> list[tuple[int, int]]:
+    """An input line with an output line after it (before the next input line), or with
+    the output label later on the same line; for ambiguous labels only after the text has
+    introduced examples."""
     inputs = [match.start() for match in first.finditer(text)]
     if needs_cue and inputs and _markers().cue.search(text, 0, inputs[0]) is None:
         return []
     blocks = []
     for index, start in enumerate(inputs):
         limit = inputs[index + 1] if index + 1 < len(inputs) else len(text)
-        output = second.search(text, start, limit)
+        line_end = text.find("\n", start)
+        output = second.search(text, start, limit) or inline.search(text, start, limit if line_end < 0 else line_end)
         if output is None:
             continue
         blocks.append((start, min(limit, _block_end(text, output.start()))))
+    return blocks
+
+
+def _arrow_blocks(text: str) -> list[tuple[int, int]]:
+    """One example per `input -> output` line, in runs of two or more such lines (blank
+    lines between them allowed) whose lines share a `Label:` or that a cue introduces just
+    before them ("Examples:"); a line with more than one arrow is a chain, not an example."""
+    markers = _markers()
+    runs: list[list[tuple[int, int, str | None]]] = [[]]
+    offset = 0
+    for line in text.split("\n"):
+        start, offset = offset, offset + len(line) + 1
+        if not line.strip():
+            continue
+        shape = markers.arrow_line.fullmatch(line)
+        if shape is None or len(markers.arrow.findall(line)) != 1:
+            runs.append([])
+            continue
+        label = shape.group("label")
+        runs[-1].append((start, start + len(line), label.strip().lower() if label else None))
+    blocks = []
+    for run in runs:
+        if len(run) < 2:
+            continue
+        labels = {label for _, _, label in run}
+        introduced = markers.cue.search(text, max(0, run[0][0] - ARROW_CUE_REACH), run[0][0]) is not None
+        if (len(labels) == 1 and None not in labels) or introduced:
+            blocks.extend((start, end) for start, end, _ in run)
     return blocks
 
 
@@ -161,7 +208,7 @@ def example_blocks(text: str) -> list[tuple[int, int]]:
     Each marker style is read on its own and the one finding the most examples wins
     (`Example 1:` headings over `Input:/Output:` pairs inside them count once, not twice).
     """
-    candidates = [_tag_blocks(text), _heading_blocks(text)]
+    candidates = [_tag_blocks(text), _heading_blocks(text), _arrow_blocks(text)]
     candidates.extend(_pair_blocks(text, *pair) for pair in _markers().pairs)
     return max(candidates, key=len)
 
@@ -261,8 +308,10 @@ class ExcessFewShotExamples(Rule):
     Flags prompts that carry more few-shot examples than a budget: example pairs in a
     message list (static user/assistant turns before the final user turn, spread
     constants included) or example blocks in prompt text (`Example N:` headings,
-    `Input:`/`Output:`, `Q:`/`A:` and similar line pairs, `<example>` tags; the markers
-    are listed in `rules/lexicons/few_shot_markers.yaml`). `Q:`/`A:` and
+    `Input:`/`Output:`, `Q:`/`A:`, `User:`/`Assistant:` and similar pairs, on two lines or
+    one, `<example>` tags, and one-line `input -> output` examples that share a label
+    such as `Report:` or follow the word "examples"; the markers are listed in
+    `rules/lexicons/few_shot_markers.yaml`). `Q:`/`A:` and
     `Question:`/`Answer:` lines count only when the text introduces them as examples: an
     unintroduced Q/A list is usually an FAQ the model is meant to know.
 
@@ -592,6 +641,80 @@ class ExcessFewShotExamples(Rule):
             ''',
             message="6 few-shot examples in the user message",
             tokens=8,
+        ),
+        Invalid(
+            # Eight examples written one per line, `input -> output`, in a template.
+            '''
+            from openai import OpenAI
+
+            client = OpenAI()
+            TEMPLATE = """Classify the bug report. Reply with JSON.
+
+            Report: App closes when I tap Save -> {{"category": "crash"}}
+            Report: The Save button is grey on the dark theme -> {{"category": "ui"}}
+            Report: Login takes a minute on 4G -> {{"category": "performance"}}
+            Report: I was charged twice this month -> {{"category": "billing"}}
+            Report: Crash when rotating the phone -> {{"category": "crash"}}
+            Report: Text overlaps the icons on the home screen -> {{"category": "ui"}}
+            Report: Search never finishes loading -> {{"category": "performance"}}
+            Report: My refund has not arrived -> {{"category": "billing"}}
+
+            Report: {report} ->"""
+
+            def categorize(report):
+                return client.chat.completions.create(
+                    model="gpt-4o",
+                    messages=[{"role": "user", "content": TEMPLATE.format(report=report)}],
+                )
+            ''',
+            message="8 few-shot examples in the user message",
+        ),
+        Invalid(
+            # Inline pairs: `Q: ... A: ...` on one line each, introduced as examples.
+            '''
+            import anthropic
+
+            client = anthropic.Anthropic()
+            SYSTEM = """Answer with the capital city. Examples:
+            Q: France? A: Paris
+            Q: Spain? A: Madrid
+            Q: Italy? A: Rome
+            Q: Peru? A: Lima
+            Q: Chile? A: Santiago
+            Q: Japan? A: Tokyo
+            Q: Kenya? A: Nairobi"""
+
+            def capital(country):
+                return client.messages.create(
+                    model="claude-haiku-4-5", max_tokens=16, system=SYSTEM,
+                    messages=[{"role": "user", "content": country}],
+                )
+            ''',
+            message="7 few-shot examples in the system prompt",
+        ),
+        Valid(
+            # Arrows that chain steps, or map names without being called examples, are not examples.
+            '''
+            import litellm
+
+            SYSTEM = """You run the release checklist.
+
+            build -> test -> tag -> publish
+            NY -> New York
+            LA -> Los Angeles
+            SF -> San Francisco
+            DC -> Washington
+            TX -> Texas
+            WA -> Washington state
+
+            Reply with the next step only."""
+
+            def next_step(state):
+                return litellm.completion(
+                    model="anthropic/claude-sonnet-4-5",
+                    messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": state}],
+                )
+            '''
         ),
     )
 

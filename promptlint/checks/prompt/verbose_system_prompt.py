@@ -15,22 +15,28 @@ Three kinds of waste, one finding each per prompt at most:
 from __future__ import annotations
 
 import ast
+import dataclasses
 import io
+import os
 import re
 import tokenize
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from pathlib import Path
 
 from promptlint.data import load_yaml
 from promptlint.fixes import LineIndex
+from promptlint.pricing import lookup
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
 from promptlint.types import (
     Applicability,
     Basis,
     Diagnostic,
     Edit,
+    FileAnalysis,
     Fix,
     LLMCall,
     Position,
@@ -46,6 +52,8 @@ from promptlint.types import (
 _DYNAMIC = "\x00"
 # A phrase can nest in another's replacement ("please, please, please"): rewrite until stable.
 _MAX_PASSES = 4
+# A shared prompt's finding names this many of the calls that send it, then counts the rest.
+MAX_CALLS_NAMED = 3
 
 
 @dataclass(frozen=True)
@@ -84,10 +92,13 @@ class VerboseSystemPrompt(Rule):
     `instructions` (pydantic-ai). Only its static text is read: dynamic parts (f-string
     fields, arguments) are left out of every count.
 
-    The finding points at the prompt's definition (the string literal holding the filler,
-    or the first piece of the prompt), which may be in another module than the call. A
-    prompt gets at most one finding of each kind (filler, indentation, budget), and a prompt
-    shared by several calls is reported once (unless their models count tokens differently).
+    The finding points at the prompt's definition (the string literal holding the filler;
+    for indentation the first piece of the prompt; for the budget the longest piece, such
+    as the constant an f-string embeds), which may be in another module than the call. A
+    prompt gets at most one finding of each kind (filler, indentation, budget), however
+    many calls of the run send it, also when they embed it in different f-strings: the
+    finding names those calls and is priced with the model most of them use (on a tie,
+    the cheaper), counting the text they all send.
 
     ## Why is this bad?
     The system prompt is sent, and billed, with every call. Filler does not make a model
@@ -393,16 +404,53 @@ class VerboseSystemPrompt(Rule):
             message="1,001 over the 2,000-token budget",
             tokens=1001,
         ),
+        Invalid(
+            # One prompt, one finding: sent by two calls, one embedding it in an f-string,
+            # it is reported once where it is written, naming both calls.
+            """
+            from openai import OpenAI
+
+            from prompts import POLICY
+
+            client = OpenAI()
+
+            def reply(question: str, name: str):
+                return client.responses.create(model="gpt-5.5", instructions=f"The customer is {name}.\\n{POLICY}", input=question)
+
+            def summarize(text: str):
+                return client.responses.create(model="gpt-5.5", instructions=POLICY, input=text)
+            """,
+            files={"prompts.py": 'POLICY = "Follow the refund policy to the letter. " * 400\n'},
+            message="System prompt is 3,201 tokens, 1,201 over the 2,000-token budget; sent by 2 calls: app.py:8, app.py:11",
+            tokens=1201,
+        ),
     )
 
+    def check_project(self, analyses: Sequence[FileAnalysis], ctx: RuleContext) -> Iterator[Diagnostic]:
+        """One finding per prompt and kind of waste, where the prompt is written, naming
+        every call of the run that sends it: a prompt embedded in several f-strings is
+        still one prompt, anchored where its bulk is written."""
+        sent: dict[tuple[str, str, Span], list[tuple[Diagnostic, LLMCall]]] = {}
+        for analysis in analyses:
+            for call in analysis.calls:
+                for kind, diagnostic in self._findings(call, ctx):
+                    key = (kind, os.path.abspath(diagnostic.filename), diagnostic.span)
+                    sent.setdefault(key, []).append((diagnostic, call))
+        for findings in sent.values():
+            yield _one_finding(findings, ctx)
+
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterable[Diagnostic]:
+        return [diagnostic for _, diagnostic in self._findings(call, ctx)]
+
+    def _findings(self, call: LLMCall, ctx: RuleContext) -> Iterator[tuple[str, Diagnostic]]:
+        """The call's findings, each with its kind: "filler", "indentation" or "budget"."""
         system = call.system
         if system is None or not system.static_text.strip():
             return
         options: VerboseSystemPromptOptions = ctx.options
-        yield from self._filler(call, system, ctx, options)
-        yield from self._indentation(call, system, ctx, options)
-        yield from self._budget(call, system, ctx, options)
+        yield from (("filler", d) for d in self._filler(call, system, ctx, options))
+        yield from (("indentation", d) for d in self._indentation(call, system, ctx, options))
+        yield from (("budget", d) for d in self._budget(call, system, ctx, options))
 
     # ----------------------------------------------------------------- (a) filler
 
@@ -489,7 +537,7 @@ class VerboseSystemPrompt(Rule):
         over = count.tokens - options.max_tokens
         if over <= 0:
             return
-        filename, span = _definition(call, list(system.segments))
+        filename, span = _bulk(call, list(system.segments))
         message = (
             f"System prompt is {count.tokens:,} tokens, {over:,} over the "
             f"{options.max_tokens:,}-token budget"
@@ -672,6 +720,60 @@ def _dedent_continuation(text: str, indent: str) -> str:
 
 def _with_placeholders(prompt: PromptText) -> str:
     return "".join(_DYNAMIC if s.kind.is_dynamic else s.text for s in prompt.segments)
+
+
+def _bulk(call: LLMCall, segments: list[Segment]) -> tuple[str, Span]:
+    """Where most of the prompt's text is written: the longest static piece with a known
+    place (the constant an f-string embeds), else the call. Calls that embed one long
+    prompt in different f-strings share it, so they share one finding."""
+    placed = [s for s in segments if not s.kind.is_dynamic and s.filename and s.span]
+    if not placed:
+        return call.filename, call.span
+    longest = max(placed, key=lambda s: len(s.text))
+    assert longest.filename is not None and longest.span is not None
+    return longest.filename, longest.span
+
+
+def _one_finding(sent: list[tuple[Diagnostic, LLMCall]], ctx: RuleContext) -> Diagnostic:
+    """The single finding for a prompt several calls send.
+
+    It is priced with the model most of those calls use (ties: the cheaper, so the figure
+    does not overstate), and its count is that of the call sending the least text with
+    that model: the text every call sends. The message names the calls."""
+    calls = {(call.filename, call.span.start): call for _, call in sent}
+    if len(calls) == 1:
+        return sent[0][0]
+    models = Counter(call.model for call in calls.values())
+    chosen = min(models, key=lambda model: (-models[model], *_price_order(model, ctx)))
+    representative = min(
+        (diagnostic for diagnostic, call in sent if call.model == chosen),
+        key=lambda d: d.stake.tokens if d.stake is not None else 0,
+    )
+    root = getattr(ctx.config, "root", None)
+    sites = [_site(filename, start, root) for filename, start in sorted(calls)]
+    shown = ", ".join(sites[:MAX_CALLS_NAMED]) + (f" and {len(sites) - MAX_CALLS_NAMED} more" if len(sites) > MAX_CALLS_NAMED else "")
+    message = f"{representative.message}; sent by {len(calls)} calls: {shown}"
+    if len(models) > 1:
+        message += f" (priced with {chosen}, the model of {models[chosen]} of them)"
+    return dataclasses.replace(representative, message=message)
+
+
+def _price_order(model: str | None, ctx: RuleContext) -> tuple[int, float, str]:
+    """Known prices first, cheaper first, then by name: a deterministic, conservative tie-break."""
+    prices = None if model is None else lookup(model, overrides=getattr(ctx.config, "models", None))
+    return (0, prices.input, model or "") if prices is not None else (1, 0.0, model or "")
+
+
+def _site(filename: str, start: Position, root: Path | None) -> str:
+    """`app/chat.py:12`: the file as the run names it, or relative to the project root when
+    analysis named it by an absolute path inside the root."""
+    path = Path(filename)
+    if path.is_absolute() and root is not None:
+        try:
+            path = path.resolve().relative_to(Path(root).resolve())
+        except ValueError:  # outside the project: keep the absolute name
+            pass
+    return f"{path.as_posix()}:{start.row}"
 
 
 def _definition(call: LLMCall, segments: list[Segment]) -> tuple[str, Span]:
