@@ -13,24 +13,8 @@ from promptlint.testing import run_example
 #: provide yet, keyed by a snippet of the example's source, with the fact they wait for.
 #: They run as strict xfails: once the analysis provides the fact the example passes, the
 #: xfail turns into a failure, and its line here is to be deleted.
-AWAITING_ANALYSIS = {
-    "stream = not model.startswith": "LLMCall.stream_dynamic for `stream=<name>`",
-    'response_modalities=["IMAGE"]': "LLMCall.output_modalities from GenerateContentConfig(response_modalities=...)",
-    "**options": "LLMCall.structured for response_format inside a `**kwargs` dict built in the function",
-    '@mock.patch("app.client")': "analysis/entrypoints.py: unittest.mock patch decorators are not routes, tests are not entry points",
-}
-
-
-def _marks(example) -> list:
-    return [
-        pytest.mark.xfail(reason=f"needs from analysis: {fact}", strict=True)
-        for snippet, fact in AWAITING_ANALYSIS.items()
-        if snippet in example.source
-    ]
-
-
 CASES = [
-    pytest.param(rule, example, id=f"{rule.code}-{type(example).__name__}-{index}", marks=_marks(example))
+    pytest.param(rule, example, id=f"{rule.code}-{type(example).__name__}-{index}")
     for rule in all_rules()
     for index, example in enumerate(rule.examples)
 ]
