@@ -264,6 +264,8 @@ def select(project: list[_File], given: set[str], config: Config) -> tuple[set[s
             client_modules.add(file.module)
             if prefilter.may_call_sdk(file.data):
                 chosen.add(file.path)
+        elif prefilter.has_distinctive_call(file.data):
+            chosen.add(file.path)
         if configured is not None and configured.search(file.data):
             chosen.add(file.path)
     client_modules |= {name.rsplit(".", 1)[-1] for name in client_modules}

@@ -81,6 +81,20 @@ def may_call_sdk(data: bytes) -> bool:
     return False
 
 
+# Calls whose shape alone says "LLM SDK", whatever the receiver (`shapes.py`): a file
+# spelling one is read even without an SDK import (the client is passed in).
+_DISTINCTIVE = re.compile(
+    rb"\.chat\.completions\.(?:create|parse|stream)\s*\(|\.responses\.(?:create|parse|stream)\s*\("
+    rb"|\.threads\.(?:runs\.)?(?:create|stream)\w*\s*\(|\.messages\.(?:create|stream|parse)\s*\(|\.models\.generate_content"
+    rb"|\.create\w*\([^)]*response_model\s*="
+)
+
+
+def has_distinctive_call(data: bytes) -> bool:
+    """Whether the bytes spell a call whose shape is an SDK's (see `shapes`)."""
+    return _DISTINCTIVE.search(data) is not None
+
+
 def has_call_shape(data: bytes) -> bool:
     """Whether the bytes spell any call an SDK is made with (through a project client)."""
     return _ANY_CALL.search(data) is not None

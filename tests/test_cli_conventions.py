@@ -184,11 +184,6 @@ def test_colour_follows_no_color_force_color_and_term(plain: Path) -> None:
 # ----------------------------------------------------------------------------- syntax errors
 
 
-@pytest.mark.xfail(
-    reason="libcst reports `def f(:` at 4:4 (its parser's position); passes once the engine's "
-    "FileError carries SyntaxError.lineno/offset (the lead's ast-based core)",
-    strict=False,
-)
 def test_a_syntax_error_is_reported_at_its_own_line_and_column(plain: Path) -> None:
     broken = "from openai import OpenAI\n\ndef f(:\n    return OpenAI().chat.completions.create(model='gpt-6-luna')\n"
     (plain / "plain" / "broken.py").write_text(broken, encoding="utf-8")

@@ -9,10 +9,6 @@ from promptlint.checks import all_rules
 from promptlint.rule import Invalid, Valid
 from promptlint.testing import run_example
 
-#: Examples that state the rule's intended behaviour but need a fact the analysis does not
-#: provide yet, keyed by a snippet of the example's source, with the fact they wait for.
-#: They run as strict xfails: once the analysis provides the fact the example passes, the
-#: xfail turns into a failure, and its line here is to be deleted.
 CASES = [
     pytest.param(rule, example, id=f"{rule.code}-{type(example).__name__}-{index}")
     for rule in all_rules()

@@ -34,6 +34,7 @@ from promptlint.analysis.providers import REGISTRY, Registry
 from promptlint.analysis.providers.base import CallSite, to_span
 from promptlint.analysis.providers.wrapper import build_configured_call
 from promptlint.analysis.scope import ClassRef, Scope, qualify
+from promptlint.analysis.shapes import by_shape
 from promptlint.config import Wrapper
 from promptlint.index import values as v
 from promptlint.index.project import ProjectIndex
@@ -117,8 +118,11 @@ class CallFinder:
     def visit(self, info: CallInfo, function: FunctionSummary, scope: Scope) -> None:
         call = info.call
         here = scope.at(call.loc[0])
-        callee = self.objects.resolve(call.func, here) if self.worth(call, here) else None
+        worth = self.worth(call, here)
+        callee = self.objects.resolve(call.func, here) if worth else None
         self.record_edge(self.caller_name(function, info), callee, call, here)
+        if callee is None and worth:
+            callee = self.shape(call, here)
         if callee is None:
             return
         target = self.sdk_target(callee, call, here)
@@ -254,7 +258,7 @@ class CallFinder:
             here = scope.at(info.call.loc[0])
             if not self.worth(info.call, here) and not (self.known_wrappers and _last_name(info.call.func) in self.known_wrappers):
                 continue
-            target_obj = self.objects.resolve(info.call.func, here)
+            target_obj = self.objects.resolve(info.call.func, here) or self.shape(info.call, here)
             target = self.sdk_target(target_obj, info.call, here) if target_obj is not None else None
             if target is not None:
                 if require_forwarding and not (_reads_any(info.call, function, prompt_only=True) or _spreads(info.call)):
@@ -351,6 +355,21 @@ class CallFinder:
         ):
             return True
         return self.wrapper_names is None and self.may_reach_sdk(call, scope)
+
+    def shape(self, call: v.Call, scope: Scope) -> SdkObject | None:
+        """The SDK object an untraceable call is made on, known by its shape (`shapes`) —
+        unless part of the receiver is known to be something else (a mock, a project
+        class): only an unknown receiver may be an untyped client."""
+        found = by_shape(call)
+        if found is None:
+            return None
+        receiver = call.func.base if isinstance(call.func, v.Attr) else None
+        while receiver is not None:
+            known = self.objects.resolve(receiver, scope)
+            if known is not None and not isinstance(known, SdkObject):
+                return None
+            receiver = receiver.base if isinstance(receiver, v.Attr) else None
+        return found
 
     def may_reach_sdk(self, call: v.Call, scope: Scope) -> bool:
         """Whether a call is worth resolving to check for a wrapper, judged without reading

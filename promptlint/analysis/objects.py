@@ -216,11 +216,21 @@ class Objects:
                 if symbol is not None and symbol.kind != "external":
                     return self.symbol(symbol, depth)
             return None
-        return self.from_bindings(name, found.bindings, found.scope or scope, depth)
+        result = self.from_bindings(name, found.bindings, found.scope or scope, depth)
+        if result is None and found.where == "module" and name in scope.module.imports:
+            # `if TYPE_CHECKING: import litellm` / `else: litellm = None`, rebound lazily.
+            return self.qualified(scope.module.imports[name], scope.module, depth)
+        return result
 
     def from_bindings(self, name: str, bindings: tuple[Binding, ...], scope: Scope, depth: int) -> Obj | None:
         """The object a name holds: the latest binding that resolves (branches and
-        fallbacks assign the same client several ways)."""
+        fallbacks assign the same client several ways). A parameter the caller being
+        followed passes comes first: `if not client: client = OpenAI()` only runs when
+        it does not."""
+        if bindings and bindings[0].kind == "param" and self.passed(name, scope):
+            found = self.parameter(name, bindings[0], scope, depth)
+            if found is not None:
+                return found
         for binding in reversed(bindings):
             found = self.binding(name, binding, scope, depth)
             if found is not None:
@@ -229,6 +239,8 @@ class Objects:
 
     def binding(self, name: str, binding: Binding, scope: Scope, depth: int) -> Obj | None:
         kind = binding.kind
+        if binding.within is not None and binding.within in scope.module.functions:
+            scope = Scope(scope.module, scope.module.functions[binding.within])  # `global name` in a function
         here = scope.at(binding.line)
         if kind in ("assign", "with") and binding.value is not None:
             found = self.resolve(binding.value, here, depth)
@@ -291,6 +303,15 @@ class Objects:
         if param is not None and param.default is not None:
             return self.resolve(param.default, Scope(scope.module), depth)
         return None
+
+    def passed(self, name: str, scope: Scope) -> bool:
+        """Whether the call being followed passes parameter `name` explicitly."""
+        if name in scope.arguments:
+            return True
+        function = scope.function
+        if function is None or scope.init is None or not function.name.endswith(".__init__"):
+            return False
+        return _argument_for(function, name, scope.init[0], is_method=True) is not None
 
     def qualified(self, qualified: str, importer: ModuleSummary, depth: int) -> Obj | None:
         """A qualified name: an SDK's (by the providers' tables) or a project symbol's."""
@@ -503,6 +524,9 @@ class Objects:
     def call_result(self, call: v.Call, scope: Scope, depth: int) -> Obj | None:
         """What a call returns: an SDK object for an SDK constructor or factory, a project
         instance for a project class, a factory's returned value, a derived SDK object."""
+        if isinstance(call.func, v.Ref) and call.func.name == "getattr" and len(call.args) >= 2 and lookup("getattr", scope) is None:
+            name = self.literal_text(call.args[1], scope)  # `getattr(client.responses, "create", None)`
+            return self.member_of(self.resolve(call.args[0], scope, depth), name, depth) if name else None
         callee = self.resolve(call.func, scope, depth)
         if isinstance(callee, SdkName):
             qualname = callee.qualname

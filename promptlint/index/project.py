@@ -25,6 +25,7 @@ from pathlib import Path
 
 from promptlint.cache import file_hash
 from promptlint.files import decode_source
+from promptlint.index import compat
 from promptlint.index.lower import Lines
 from promptlint.index.store import SummaryStore
 from promptlint.index.summary import ClassSummary, FunctionSummary, ModuleSummary, parse_source, summarize
@@ -410,6 +411,12 @@ def build_summary(data: bytes, *, path: str, name: str, package: str, content_ha
     try:
         tree = parse_source(text, path)
     except SyntaxError as error:
+        rewritten = compat.blank_fstring_fields(text) if compat.is_fstring_error(error) else None
+        if rewritten is not None:
+            try:
+                return summarize(parse_source(rewritten, path), rewritten, path=path, name=name, package=package, content_hash=content_hash)
+            except (SyntaxError, ValueError, RecursionError, MemoryError):
+                pass
         return ModuleSummary(
             path, name, package, content_hash,
             error=f"syntax error: {error.msg}", error_line=error.lineno, error_column=error.offset,

@@ -24,7 +24,7 @@ from promptlint.cache import CACHE_DIRNAME, ensure_cache_directory
 from promptlint.index import values
 from promptlint.index.summary import Binding, CallInfo, ClassSummary, FunctionSummary, Loop, ModuleSummary, Param
 
-FORMAT = 1  # bump when the summary's shape changes
+FORMAT = 2  # bump when the summary's shape changes
 
 
 class SummaryStore:
@@ -93,11 +93,11 @@ def _loc(data: Any) -> values.Loc:
 
 
 def _binding(b: Binding) -> list[Any]:
-    return [b.kind, enc(b.value), b.line, enc(b.key), b.op, enc(b.annotation)]
+    return [b.kind, enc(b.value), b.line, enc(b.key), b.op, enc(b.annotation), b.within]
 
 
 def _unbinding(d: list[Any]) -> Binding:
-    return Binding(str(d[0]), _dec(d[1]), int(d[2]), _dec(d[3]), d[4], _dec(d[5]))
+    return Binding(str(d[0]), _dec(d[1]), int(d[2]), _dec(d[3]), d[4], _dec(d[5]), d[6])
 
 
 def _table(table: dict[str, list[Binding]]) -> dict[str, Any]:

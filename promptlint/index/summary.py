@@ -43,6 +43,9 @@ class Binding:
     key: v.Value | None = None
     op: str | None = None
     annotation: v.Value | None = None
+    # A module-level name assigned inside a function under `global`: that function, where
+    # the value's own names are read.
+    within: str | None = None
 
 
 @dataclass(slots=True, eq=False)
@@ -337,7 +340,10 @@ class _Builder:
             loc=self.lines.loc(node),
             parent=owner.function.name if nested else None,
         )
-        self.summary.functions.setdefault(local, function)
+        # The last definition of a name is the one that runs (`@overload` stubs come first);
+        # a property's `@x.setter` does not replace its getter.
+        if local not in self.summary.functions or not _is_accessor(decorators):
+            self.summary.functions[local] = function
         if owner.is_class_body:
             owner.cls.methods.append(local)  # type: ignore[union-attr]
         else:
@@ -380,7 +386,7 @@ class _Builder:
             loc=self.lines.loc(node),
             keywords=tuple((k.arg, self.expression(k.value, where)) for k in node.keywords),
         )
-        self.summary.classes.setdefault(name, summary)
+        self.summary.classes[name] = summary
         if not owner.is_class_body:
             owner.table.setdefault(node.name, []).append(Binding("class", v.Ref(name, v.NO_LOC), node.lineno))
         if owner.function.name == MODULE_FUNCTION and not owner.is_class_body:
@@ -402,8 +408,12 @@ class _Builder:
         annotation: v.Value | None = None,
     ) -> None:
         if isinstance(target, ast.Name):
-            table = self.summary.bindings if target.id in owner.globals else owner.table
-            table.setdefault(target.id, []).append(Binding(kind, value, line, op=op, annotation=annotation))
+            if target.id in owner.globals:
+                self.summary.bindings.setdefault(target.id, []).append(
+                    Binding(kind, value, line, op=op, annotation=annotation, within=owner.function.name)
+                )
+            else:
+                owner.table.setdefault(target.id, []).append(Binding(kind, value, line, op=op, annotation=annotation))
         elif isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name):
             cls = owner.method_of
             self_name = owner.function.first_param
@@ -546,6 +556,11 @@ def _is_main_guard(test: ast.expr) -> bool:
     return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and any(
         isinstance(s, ast.Constant) and s.value == "__main__" for s in sides
     )
+
+
+def _is_accessor(decorators: tuple[v.Value, ...]) -> bool:
+    """`@name.setter` / `@name.deleter`: the second half of a property."""
+    return any(isinstance(d, v.Attr) and d.name in ("setter", "deleter") for d in decorators)
 
 
 def _target_names(target: ast.expr) -> list[str]:

@@ -53,7 +53,8 @@ class Registry:
             return SdkObject(provider.sdk, kind, qualname, is_async)
         if qualname in self.resources:
             provider, path = self.resources[qualname]
-            return SdkObject(provider.sdk, "client", qualname, "Async" in qualname, path=path)
+            kind = "chat_model" if provider.sdk == "langchain" else "client"
+            return SdkObject(provider.sdk, kind, qualname, "Async" in qualname, path=path)
         return None
 
     def construct(self, objects, qualname: str, call: v.Call, scope: Scope, depth: int) -> SdkObject | None:

@@ -52,6 +52,12 @@ class LangChainProvider(Provider):
     modules = ("langchain", "langchain_core", "langchain_openai", "langchain_anthropic", "langchain_google_genai", "langchain_google_vertexai", "langchain_aws", "langchain_community", "langchain_litellm")
     constructors = {f"{module}.{name}": ("chat_model", False) for module in MODULES for name in CLASSES}
     methods = frozenset(CALL_METHODS)
+    # Base classes a value may be annotated with (`llm: BaseChatModel`): a chat model.
+    resources = {
+        f"{module}.{name}": ()
+        for module in ("langchain_core.language_models", "langchain_core.language_models.chat_models", "langchain_core.language_models.base", "langchain.chat_models.base", "langchain.schema.language_model", "langchain_core.language_models.llms")
+        for name in ("BaseChatModel", "BaseLanguageModel", "BaseLLM")
+    }
 
     def api_for(self, obj: SdkObject, path: tuple[str, ...]) -> str | None:
         if obj.kind == "chat_model" and len(path) == 1 and path[0] in CALL_METHODS:

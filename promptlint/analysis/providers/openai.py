@@ -34,6 +34,7 @@ CALL_PATHS = {
     ("responses", "create"),
     ("responses", "parse"),
     ("responses", "stream"),
+    ("responses", "compact"),  # a model call that summarizes a conversation
     ("completions", "create"),
     ("batches", "create"),
 }
