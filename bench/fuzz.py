@@ -96,11 +96,14 @@ def find_promptlint() -> str:
     return found
 
 
-def run_promptlint(promptlint: str, command: str, files: list[str], cwd: Path, limits: Limits) -> Run:
-    """One run on `files` (relative to `cwd`), killed with its workers past the time limit:
-    the hang limit for one file, a second more per file for a batch (a batch that passes
-    the hang limit at all is split to find out whether one file does)."""
-    timeout = limits.hang_seconds + 1 if len(files) == 1 else limits.hang_seconds + len(files)
+def run_promptlint(
+    promptlint: str, command: str, files: list[str], cwd: Path, limits: Limits, *, timeout: float | None = None
+) -> Run:
+    """One run on `files` (relative to `cwd`), killed with its workers past `timeout`: by
+    default the hang limit, and a fifth of a second more per file of a batch (a batch past
+    the hang limit at all is split to find out whether one file is)."""
+    if timeout is None:
+        timeout = limits.hang_seconds + (1 if len(files) == 1 else 0.2 * len(files))
 
     def wall() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_wall, limits.memory_wall))
@@ -464,10 +467,12 @@ def bisect(
 ) -> list[str]:
     """The file of a failed run that shows `failure` alone ([] when only several together do)."""
     names = run.files
+    # Only "over the limit or not" matters for a hang: no part need run longer than that.
+    timeout = limits.hang_seconds + 0.5 if failure.kind == "hang" else None
     while len(names) > 1:
         half = len(names) // 2
         for part in (names[:half], names[half:]):
-            again = judge(run_promptlint(promptlint, run.command, part, cwd, limits), limits)
+            again = judge(run_promptlint(promptlint, run.command, part, cwd, limits, timeout=timeout), limits)
             if any(f.key() == failure.key() for f in again):
                 names = part
                 break
@@ -555,9 +560,19 @@ def campaign(args: argparse.Namespace) -> dict:
             for program in batch:
                 (directory / program.name).write_bytes(program.data)
             planted = {program.name for program in batch if has_planted_call(program.data)}
+            suspects: list[str] = []  # files that failed a whole run of an earlier command
             for command in COMMANDS:
-                names = [program.name for program in batch]
                 recorded: set[tuple[str, str, str | None]] = set()  # reruns see file failures again
+                for name in suspects:  # alone first: a file that hangs one command likely hangs all
+                    for failure in single_file_failures(promptlint, command, by_name[name], work, limits):
+                        finding = findings.setdefault(
+                            (failure.kind, failure.signature, command), Finding(failure.kind, failure.signature, command)
+                        )
+                        finding.count += 1
+                        finding.files.append(name)
+                        recorded.add((failure.kind, failure.signature, name))
+                    runs += 1
+                names = [program.name for program in batch if program.name not in suspects]
                 # A failure of the whole run (a crash, a hang) hides what the other files
                 # would show: its file is taken out and the rest run again, a few times.
                 for _ in range(RERUNS_AFTER_A_CRASH):
@@ -582,6 +597,7 @@ def campaign(args: argparse.Namespace) -> dict:
                         if not culprits:
                             finding.note = "shows only with several files together: not minimized"
                     names = [name for name in names if name not in pinned]
+                    suspects += pinned
                     if not pinned or not names:
                         break
             shutil.rmtree(directory, ignore_errors=True)
