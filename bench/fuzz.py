@@ -631,11 +631,11 @@ def campaign(args: argparse.Namespace) -> dict:
         "programs": len(programs),
         "generated": sum(1 for p in programs if p.origin.startswith("generated")),
         "mutated": sum(1 for p in programs if not p.origin.startswith("generated")),
-        "runs": runs,
+        "batch_runs": runs,  # bisecting and minimizing run more
         "seconds": round(time.monotonic() - started, 1),
         "seconds_building_programs": round(built, 1),
-        "slowest_seconds_per_file": round(slowest[0], 3),
-        "slowest_run": slowest[1],
+        "slowest_batch_seconds_per_file": round(slowest[0], 3),
+        "slowest_batch": slowest[1],
         "peak_rss_mib": round(peak[0] / 2**20, 1),
         "peak_run": peak[1],
         "failures_by_kind": dict(Counter(f.kind for f in findings.values() for _ in range(f.count))),
@@ -649,8 +649,8 @@ def campaign(args: argparse.Namespace) -> dict:
 def print_report(report: dict) -> None:
     print(
         f"{report['programs']} programs ({report['generated']} generated, {report['mutated']} mutated), "
-        f"{report['runs']} runs in {report['seconds']} s; peak {report['peak_rss_mib']} MiB; "
-        f"slowest {report['slowest_seconds_per_file']} s per file"
+        f"{report['batch_runs']} batch runs in {report['seconds']} s; peak {report['peak_rss_mib']} MiB "
+        f"({report['peak_run']}); slowest batch {report['slowest_batch_seconds_per_file']} s per file"
     )
     if not report["findings"]:
         print("no failures: 0 crashes, 0 hangs, 0 memory blow-ups, 0 internal errors, 0 lost files")
