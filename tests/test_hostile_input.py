@@ -14,7 +14,8 @@ includes the worker processes). Every run must then
   that is not "internal error" (a reason of ours, never a fault of the input),
 - and write valid JSON (UTF-8) with `--output-format json`.
 
-The first table below is issue 12's table, one test per row; the tests after it are the
+The first table below is issue 12's table, one test per row, followed by three one-line
+inputs bench/fuzz.py found beyond it; the tests after them are the
 items of "More from the same fuzzing" in discovery, fixes, configuration and the CLI. The
 other items (flat code reported as too deep, `--diff` parsing everything, path spelling,
 NUL bytes in imports, prompt files outside the root) belong to the analysis core and are
@@ -293,6 +294,28 @@ TABLE = [
 ]
 
 
+def _nested_dicts() -> str:
+    return SDK_HEAD + "DATA = " + "{'k': " * 1_000 + "1" + "}" * 1_000 + "\n" + SDK_CALL.format(prompt='"Be brief."')
+
+
+def _many_nots() -> str:
+    return SDK_HEAD + "FLAG = " + "not " * 20_000 + "x\n" + SDK_CALL.format(prompt='"Be brief."')
+
+
+def _long_attribute_chain() -> str:
+    return SDK_HEAD + "VALUE = x" + ".a" * 5_000 + "\n" + SDK_CALL.format(prompt='"Be brief."')
+
+
+# Found by bench/fuzz.py (500 programs, seed 1) and cut down to one line by hand: today a
+# 1,000-deep dict takes 11 s and 1.5 GB before "too deeply nested", 20,000 `not`s end the
+# run in SIGSEGV, and a 5,000-link attribute chain runs past 30 s.
+FUZZ_FOUND = [
+    Row("nested_dicts", _nested_dicts, must_be_analysed=False),
+    Row("many_nots", _many_nots, must_be_analysed=False),
+    Row("long_attribute_chain", _long_attribute_chain, must_be_analysed=False),
+]
+
+
 def make_project(root: Path, files: dict[str, str | bytes]) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     (root / "good.py").write_text(GOOD, encoding="utf-8")
@@ -320,7 +343,7 @@ def hostile_file_problems(hostile: str, calls_json: Limited, must_be_analysed: b
     return []
 
 
-@pytest.mark.parametrize("row", TABLE, ids=[row.name for row in TABLE])
+@pytest.mark.parametrize("row", TABLE + FUZZ_FOUND, ids=[row.name for row in TABLE + FUZZ_FOUND])
 def test_hostile_file_beside_a_good_one_costs_nothing(tmp_path: Path, row: Row) -> None:
     hostile = f"{row.name}.py"
     project = make_project(tmp_path / "project", {hostile: row.source()})
