@@ -2,7 +2,9 @@
 """`[tool.promptlint]` in pyproject.toml (or promptlint.toml) turned into a frozen `Config`.
 
 The loader is strict on purpose: a misspelt key or rule code would otherwise silently turn
-a check off, so every unknown key, code or option is an error naming the file and key.
+a check off, so every unknown key, code or option is an error naming the file and key, and
+so is every value of the wrong type, naming the type expected and the one given
+("'provider' in [tool.promptlint.wrappers."app.ask"] must be a string (got an array)").
 
 Recognised keys (kebab-case), all optional:
 
@@ -40,9 +42,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import datetime
 import hashlib
 import json
+import math
 import os
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,8 +178,11 @@ def _display(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    # Imported here: files.py builds on this module (Config), so it cannot be imported at the top.
+    from promptlint.files import read_regular_file
+
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = read_regular_file(path).decode("utf-8")
     except OSError as exc:
         raise ConfigError(f"{_display(path)}: cannot read: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
@@ -209,7 +217,7 @@ def _build(table: Any, source: Path) -> Config:
     """Validate one `[tool.promptlint]` table into a Config rooted at the file's directory."""
     where = _display(source)
     if not isinstance(table, dict):
-        raise ConfigError(f"{where}: {TABLE} must be a table")
+        raise ConfigError(f"{where}: {TABLE} must be a table{_got(table)}")
     values: dict[str, Any] = {"root": source.absolute().parent, "source": source}
     rules_by_name = {rule.name: rule for rule in all_rules()}
     rule_options: dict[str, Mapping[str, Any]] = {}
@@ -217,12 +225,12 @@ def _build(table: Any, source: Path) -> Config:
         if key in _LIST_KEYS:
             values[_LIST_KEYS[key]] = _selectors(value, f"'{key}' in {TABLE}", where)
         elif key in _PATTERN_KEYS:
-            values[_PATTERN_KEYS[key]] = tuple(_strings(value, f"'{key}' in {TABLE}", where))
+            values[_PATTERN_KEYS[key]] = tuple(_patterns(value, f"'{key}' in {TABLE}", where))
         elif key == "per-file-ignores":
             values["per_file_ignores"] = _per_file_ignores(value, where)
         elif key == "calls-per-month":
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ConfigError(f"{where}: 'calls-per-month' in {TABLE} must be a non-negative integer")
+                raise ConfigError(f"{where}: 'calls-per-month' in {TABLE} must be a non-negative integer{_got_number(value)}")
             values["calls_per_month"] = value
         elif key == "models":
             values["models"] = _models(value, where)
@@ -236,10 +244,49 @@ def _build(table: Any, source: Path) -> Config:
     return Config(**values)
 
 
+def _got(value: Any) -> str:
+    """" (got an array)": the TOML type of a value of the wrong type, for error messages."""
+    return f" (got {_toml_type(value)})"
+
+
+def _toml_type(value: Any) -> str:
+    if isinstance(value, list):
+        inner = {_toml_type(item) for item in value}
+        return f"an array holding {' and '.join(sorted(inner))}" if inner else "an empty array"
+    kinds: tuple[tuple[type | tuple[type, ...], str], ...] = (
+        (bool, "a boolean"),  # before int: bool is an int in Python
+        (str, "a string"),
+        (int, "an integer"),
+        (float, "a float"),
+        (dict, "a table"),
+        ((datetime.datetime, datetime.date, datetime.time), "a date or time"),
+    )
+    return next((label for kind, label in kinds if isinstance(value, kind)), type(value).__name__)
+
+
 def _strings(value: Any, what: str, where: str) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{where}: {what} must be a list of strings")
+        raise ConfigError(f"{where}: {what} must be a list of strings{_got(value)}")
     return value
+
+
+def _pattern_error(pattern: str) -> str | None:
+    """Why a gitignore-style pattern is invalid, or None when it is valid."""
+    try:
+        pathspec.GitIgnoreSpec.from_lines([pattern])
+    except Exception as exc:  # noqa: BLE001 - pathspec raises several types (its own, re.error, ValueError)
+        return str(exc)
+    return None
+
+
+def _patterns(value: Any, what: str, where: str) -> list[str]:
+    """A list of gitignore-style patterns, each one checked (a bad one would fail mid-run)."""
+    patterns = _strings(value, what, where)
+    for pattern in patterns:
+        reason = _pattern_error(pattern)
+        if reason is not None:
+            raise ConfigError(f"{where}: invalid pattern '{pattern}' in {what}: {reason}")
+    return patterns
 
 
 def _selectors(value: Any, what: str, where: str) -> tuple[str, ...]:
@@ -255,34 +302,35 @@ def _selectors(value: Any, what: str, where: str) -> tuple[str, ...]:
 def _per_file_ignores(value: Any, where: str) -> dict[str, tuple[str, ...]]:
     table = "[tool.promptlint.per-file-ignores]"
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: {table} must be a table of pattern = [codes]")
+        raise ConfigError(f"{where}: {table} must be a table of pattern = [codes]{_got(value)}")
     result = {}
     for pattern, codes in value.items():
-        try:
-            pathspec.GitIgnoreSpec.from_lines([pattern])
-        except Exception as exc:  # pathspec raises several types for bad patterns
-            raise ConfigError(f"{where}: invalid pattern '{pattern}' in {table}: {exc}") from None
+        reason = _pattern_error(pattern)
+        if reason is not None:
+            raise ConfigError(f"{where}: invalid pattern '{pattern}' in {table}: {reason}")
         result[pattern] = _selectors(codes, f"'{pattern}' in {table}", where)
     return result
 
 
 def _models(value: Any, where: str) -> dict[str, ModelOverride]:
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: [tool.promptlint.models] must be a table of model tables")
+        raise ConfigError(f"{where}: [tool.promptlint.models] must be a table of model tables{_got(value)}")
     result = {}
     for model, entry in value.items():
         table = f'[tool.promptlint.models."{model}"]'
         if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: {table} must be a table")
+            raise ConfigError(f"{where}: {table} must be a table{_got(entry)}")
         fields: dict[str, Any] = {}
         for key, item in entry.items():
             if key not in _MODEL_KEYS:
                 raise ConfigError(f"{where}: unknown key '{key}' in {table}")
             if key == "alias-of":
                 if not isinstance(item, str) or not item:
-                    raise ConfigError(f"{where}: 'alias-of' in {table} must be a model id")
-            elif isinstance(item, bool) or not isinstance(item, (int, float)) or item < 0:
-                raise ConfigError(f"{where}: '{key}' in {table} must be a non-negative price ($ per million tokens)")
+                    raise ConfigError(f"{where}: 'alias-of' in {table} must be a model id string{_got(item)}")
+            elif isinstance(item, bool) or not isinstance(item, (int, float)) or not math.isfinite(item) or item < 0:
+                raise ConfigError(
+                    f"{where}: '{key}' in {table} must be a non-negative price ($ per million tokens){_got_number(item)}"
+                )
             else:
                 item = float(item)
             fields[_MODEL_KEYS[key]] = item
@@ -294,20 +342,22 @@ def _wrappers(value: Any, where: str) -> tuple[Wrapper, ...]:
     if not isinstance(value, dict):
         raise ConfigError(
             f"{where}: [tool.promptlint.wrappers] must be a table of "
-            f'[tool.promptlint.wrappers."module.function"] tables'
+            f'[tool.promptlint.wrappers."module.function"] tables{_got(value)}'
         )
     result = []
     for function, entry in value.items():
         table = f'[tool.promptlint.wrappers."{function}"]'
         if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: {table} must be a table")
+            raise ConfigError(f"{where}: {table} must be a table{_got(entry)}")
         if "." not in function or not all(part.isidentifier() for part in function.split(".")):
             raise ConfigError(f"{where}: {table} must name a function as 'module.function'")
         fields: dict[str, Any] = {"function": function}
         for key, item in entry.items():
             if key == "provider":
+                known = ", ".join(sorted(WRAPPER_PROVIDERS))
+                if not isinstance(item, str):
+                    raise ConfigError(f"{where}: 'provider' in {table} must be a string, one of: {known}{_got(item)}")
                 if item not in WRAPPER_PROVIDERS:
-                    known = ", ".join(sorted(WRAPPER_PROVIDERS))
                     raise ConfigError(f"{where}: unknown provider {item!r} in {table} (known: {known})")
                 fields["provider"] = item
             elif key in _WRAPPER_PARAMETERS:
@@ -316,7 +366,8 @@ def _wrappers(value: Any, where: str) -> tuple[Wrapper, ...]:
                 elif isinstance(item, str) and item.isidentifier():
                     fields[key] = item
                 else:
-                    raise ConfigError(f"{where}: '{key}' in {table} must be a parameter name or false")
+                    got = "" if isinstance(item, str) else _got(item)
+                    raise ConfigError(f"{where}: '{key}' in {table} must be a parameter name or false{got}")
             else:
                 raise ConfigError(f"{where}: unknown key '{key}' in {table}")
         result.append(Wrapper(**fields))
@@ -327,12 +378,13 @@ def _rule_options(rule: Any, value: Any, where: str) -> dict[str, Any]:
     """Check a rule's option table against its Options dataclass (names and value types)."""
     table = f"[tool.promptlint.{rule.name}]"
     if not isinstance(value, dict):
-        raise ConfigError(f"{where}: {table} must be a table of options")
+        raise ConfigError(f"{where}: {table} must be a table of options{_got(value)}")
     defaults = rule.option_defaults()
     options: dict[str, Any] = {}
     for key, item in value.items():
         if key in defaults:
-            item = _check_option_type(item, defaults[key], f"'{key}' in {table}", where)
+            item_type = _item_type(rule.Options, key.replace("-", "_"))
+            item = _check_option_type(item, defaults[key], f"'{key}' in {table}", where, item_type)
         options[key] = item
     try:
         rule.make_options(options)
@@ -343,25 +395,58 @@ def _rule_options(rule: Any, value: Any, where: str) -> dict[str, Any]:
     return options
 
 
-def _check_option_type(value: Any, default: Any, what: str, where: str) -> Any:
-    """Values must have the type of the option's default; TOML arrays become tuples."""
+def _item_type(options: type, field_name: str) -> type | None:
+    """The item type of a sequence option (`str` for `tuple[str, ...]`), from its annotation."""
+    try:
+        annotation = typing.get_type_hints(options).get(field_name)
+    except Exception:  # noqa: BLE001 - an annotation that does not evaluate: items go unchecked
+        return None
+    arguments = [arg for arg in typing.get_args(annotation) if arg is not Ellipsis]
+    return arguments[0] if len(arguments) == 1 and arguments[0] in _ITEM_NAMES else None
+
+
+def _check_option_type(value: Any, default: Any, what: str, where: str, item_type: type | None = None) -> Any:
+    """Values must have the type of the option's default (a list's items `item_type`, when
+    known); TOML arrays become the default's kind of sequence."""
     if isinstance(default, bool):
         ok, kind = isinstance(value, bool), "true or false"
     elif isinstance(default, int):
         ok, kind = isinstance(value, int) and not isinstance(value, bool), "an integer"
     elif isinstance(default, float):
-        ok, kind = isinstance(value, (int, float)) and not isinstance(value, bool), "a number"
+        ok, kind = _is_number(value) and math.isfinite(value), "a finite number"
         value = float(value) if ok else value
     elif isinstance(default, str):
         ok, kind = isinstance(value, str), "a string"
     elif isinstance(default, (tuple, list, frozenset)):
-        ok, kind = isinstance(value, list), "a list"
+        if item_type is not None:
+            ok = isinstance(value, list) and all(_same_type(item, item_type) for item in value)
+            kind = f"a list of {_ITEM_NAMES[item_type]}"
+        else:
+            ok, kind = isinstance(value, list), "a list"
         value = type(default)(value) if ok else value
     else:
         return value
     if not ok:
-        raise ConfigError(f"{where}: {what} must be {kind}")
+        raise ConfigError(f"{where}: {what} must be {kind}{_got_number(value)}")
     return value
+
+
+_ITEM_NAMES = {str: "strings", int: "integers", float: "numbers", bool: "booleans"}
+
+
+def _same_type(item: Any, item_type: type) -> bool:
+    if item_type is float:
+        return _is_number(item) and math.isfinite(item)
+    return isinstance(item, item_type) and isinstance(item, bool) == (item_type is bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _got_number(value: Any) -> str:
+    """`_got`, but a number is shown as itself: -1, nan or inf is of the right type."""
+    return f" (got {value})" if _is_number(value) else _got(value)
 
 
 # --------------------------------------------------------------------------- selection

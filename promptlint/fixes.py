@@ -8,14 +8,16 @@ parse (or cannot be encoded in the file's encoding) is dropped and reported, nev
 The file is then re-linted and the next round starts, up to a bounded fixed point, because
 one fix can move, create or resolve the findings of another.
 
-The file is written once, at the end, atomically (a temporary file in the same directory
-and `os.replace`), in its original encoding (coding cookie or BOM), line endings and mode,
-so a fix never shows up in a diff as anything but the edit itself.
+The file is written once, at the end, in its original encoding (coding cookie or BOM), line
+endings and mode, so a fix never shows up in a diff as anything but the edit itself; and
+as the same file: its owner, group and hard links survive (see `write_atomic` for how, and
+what that costs in atomicity).
 """
 
 from __future__ import annotations
 
 import difflib
+import errno
 import io
 import os
 import re
@@ -323,27 +325,101 @@ def _failed(path: Path, original: str, reason: str, dropped: list[DroppedFix] | 
     return FixOutcome(path, original, original, dropped=dropped or [], error=FileError(str(path), reason))
 
 
-def write_atomic(path: Path, text: str, original: bytes) -> None:
-    """Replace `path`'s contents with `text`, encoded as `original` was (cookie or BOM),
-    keeping the file's mode. Readers see the old file or the new one, never a partial one.
+class ChangedOnDisk(OSError):
+    """The file no longer holds the bytes the fix was computed from (edited meanwhile)."""
 
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.ESTALE, "the file changed on disk while it was being fixed; run again", str(path))
+
+
+def write_atomic(path: Path, text: str, original: bytes) -> None:
+    """Replace `path`'s contents with `text`, encoded as `original` was (cookie or BOM), as
+    the same file: mode, owner, group and hard links are kept.
+
+    `original` must be the file's current bytes: if the file holds anything else now (an
+    editor saved it since it was read), nothing is written and `ChangedOnDisk` is raised.
     `text` is written as is: line endings are the caller's (fixes convert theirs to the
     file's). A symlink is followed, so the link survives and its target is updated.
+
+    Two ways to write, chosen per file:
+
+    - **Replace** (the usual case): write a temporary file beside the target, give it the
+      target's mode, owner and group, and `os.replace` it over the target. Atomic: a reader
+      or a crash sees the old file or the new one, never a partial one.
+    - **Rewrite in place**, when replacing would lose something: the file has other hard
+      links (a new inode would split them), or its owner or group cannot be given to a new
+      file (only root may give a file away), or it carries extended attributes (ACLs,
+      SELinux labels) a new file would not. The same inode keeps all of that; the price is
+      atomicity. A concurrent reader can see a partly written file, and a crash or a kill
+      during the write can leave one. Everything that can be checked is checked before the
+      first byte changes: the new text is complete and verified, the space it needs is
+      reserved (`posix_fallocate`), and a failed write puts the original bytes back.
     """
     target = Path(os.path.realpath(path))
     payload = text.encode(source_encoding(original))
-    mode = stat.S_IMODE(target.stat().st_mode)
+    info = target.stat()
+    if info.st_nlink == 1 and not _extended_attributes(target):
+        try:
+            _replace(target, payload, original, info)
+            return
+        except PermissionError:
+            pass  # no new file may be made beside it, or be given its owner: rewrite in place
+    _rewrite_in_place(target, payload, original)
+
+
+def _replace(target: Path, payload: bytes, original: bytes, info: os.stat_result) -> None:
+    """Write a new file with the target's mode, owner and group, and rename it over the target."""
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".promptlint.tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(payload)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
+            created = os.fstat(stream.fileno())
+        if (created.st_uid, created.st_gid) != (info.st_uid, info.st_gid):
+            os.chown(temporary, info.st_uid, info.st_gid)
+        os.chmod(temporary, stat.S_IMODE(info.st_mode))  # after chown, which clears setuid bits
+        if target.read_bytes() != original:
+            raise ChangedOnDisk(target)
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _rewrite_in_place(target: Path, payload: bytes, original: bytes) -> None:
+    """Overwrite the file's bytes through its own inode (see `write_atomic`)."""
+    with open(target, "r+b") as stream:
+        if stream.read() != original:
+            raise ChangedOnDisk(target)
+        descriptor = stream.fileno()
+        if len(payload) > len(original) and hasattr(os, "posix_fallocate"):
+            try:
+                os.posix_fallocate(descriptor, 0, len(payload))  # ENOSPC now, before any change
+            except OSError as error:
+                if error.errno not in (errno.EOPNOTSUPP, errno.EINVAL, errno.ENOSYS):
+                    raise
+        try:
+            _overwrite(stream, payload)
+        except BaseException:
+            _overwrite(stream, original)  # fits: the file held these bytes a moment ago
+            raise
+
+
+def _overwrite(stream: io.BufferedRandom, data: bytes) -> None:
+    stream.seek(0)
+    stream.write(data)
+    stream.truncate(len(data))
+    stream.flush()
+    os.fsync(stream.fileno())
+
+
+def _extended_attributes(path: Path) -> list[str]:
+    """The file's extended attribute names; [] where the system or file system has none."""
+    try:
+        return os.listxattr(path) if hasattr(os, "listxattr") else []
+    except OSError:
+        return []
 
 
 # ----------------------------------------------------------------------------- diff

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,6 +216,17 @@ phrases = ["please"]
         ("[fake-rule]\nstrict = 1", "'strict' in [tool.promptlint.fake-rule] must be true or false"),
         ("[other-fake-rule]\nanything = 1", "unknown option 'anything' in [tool.promptlint.other-fake-rule]"),
         ("[no-such-rule]\nmax-tokens = 1", "unknown key 'no-such-rule' in [tool.promptlint]"),
+        # Values of the wrong type name the type expected and the one given.
+        ('[wrappers."app.ask"]\nprovider = ["openai"]', "'provider' in [tool.promptlint.wrappers.\"app.ask\"] must be a string, one of: anthropic"),
+        ('[wrappers."app.ask"]\nprovider = ["openai"]', "(got an array holding a string)"),
+        ("select = [1]", "must be a list of strings (got an array holding an integer)"),
+        ('[models."m"]\ninput = nan', "must be a non-negative price ($ per million tokens) (got nan)"),
+        ('[models."m"]\noutput = inf', "(got inf)"),
+        ("[fake-rule]\nratio = nan", "'ratio' in [tool.promptlint.fake-rule] must be a finite number (got nan)"),
+        ('[fake-rule]\nphrases = ["a", 2]', "'phrases' in [tool.promptlint.fake-rule] must be a list of strings (got an array holding a string and an integer)"),
+        ("calls-per-month = 1979-05-27", "must be a non-negative integer (got a date or time)"),
+        ('exclude = ["!"]', "invalid pattern '!' in 'exclude' in [tool.promptlint]"),
+        ('extend-exclude = ["[z-a]"]', "invalid pattern '[z-a]' in 'extend-exclude' in [tool.promptlint]"),
     ],
 )
 def test_invalid_values_are_errors_naming_file_and_key(
@@ -326,3 +338,85 @@ def test_fingerprint_is_stable_and_ignores_where_the_config_came_from(tmp_path: 
 def test_fingerprint_changes_with_settings(tmp_path: Path, change: dict) -> None:
     base = Config(root=tmp_path)
     assert config_fingerprint(base) != config_fingerprint(Config(root=tmp_path, **change))
+
+
+# --------------------------------------------------------------------------- value types
+
+# One TOML value of each kind; every key is given each kind it does not accept.
+TOML_VALUES = {
+    "string": '"text"',
+    "integer": "7",
+    "float": "1.5",
+    "nan": "nan",
+    "boolean": "true",
+    "integers": "[1]",
+    "strings": '["PRM"]',
+    "tables": "[{ a = 1 }]",
+    "table": "{ a = 1 }",
+    "date": "1979-05-27",
+}
+NUMBER = {"integer", "float"}
+
+
+def _key_cases() -> list[tuple[str, str, frozenset[str]]]:
+    """(table header or "", key, kinds of value it accepts) for every configuration key,
+    every rule's options included: adding a key or an option extends this list by itself."""
+    from promptlint.checks import all_rules
+
+    cases = [("", key, frozenset({"strings"})) for key in ("select", "ignore", "extend-select", "exclude", "extend-exclude")]
+    cases += [
+        ("", "calls-per-month", frozenset({"integer"})),
+        ("", "per-file-ignores", frozenset({"table"})),
+        ("per-file-ignores", '"tests/"', frozenset({"strings"})),
+        ("", "models", frozenset({"table"})),
+        ("models", '"m"', frozenset({"table"})),
+        ('models."m"', "alias-of", frozenset({"string"})),
+        *(('models."m"', key, frozenset(NUMBER)) for key in ("input", "output", "cache-read", "cache-write")),
+        ("", "wrappers", frozenset({"table"})),
+        ("wrappers", '"app.ask"', frozenset({"table"})),
+        ('wrappers."app.ask"', "provider", frozenset({"string"})),  # "text" is an unknown provider
+        *(('wrappers."app.ask"', key, frozenset({"string"})) for key in ("model", "messages", "system", "prompt")),
+    ]
+    kinds = {bool: {"boolean"}, int: {"integer"}, float: NUMBER, str: {"string"}}
+    for rule in all_rules():
+        cases.append(("", rule.name, frozenset({"table"})))
+        for option, default in rule.option_defaults().items():
+            if isinstance(default, (tuple, list, frozenset)):
+                accepted = {"strings"} if all(isinstance(item, str) for item in default) else {"strings", "integers"}
+            else:
+                accepted = kinds[type(default)]
+            cases.append((rule.name, option, frozenset(accepted)))
+    return cases
+
+
+WRONG_TYPES = [
+    pytest.param(header, key, kind, id=f"{header or '.'}:{key}={kind}")
+    for header, key, accepted in _key_cases()
+    for kind in TOML_VALUES
+    if kind not in accepted
+]
+
+
+@pytest.mark.parametrize(("header", "key", "kind"), WRONG_TYPES)
+def test_every_key_of_the_wrong_type_is_an_error_naming_key_and_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, header: str, key: str, kind: str
+) -> None:
+    from promptlint.checks import all_rules
+
+    monkeypatch.setattr(config_module, "all_rules", all_rules)  # the real rules and their options
+    monkeypatch.chdir(tmp_path)
+    assignment = f"{key} = {TOML_VALUES[kind]}\n"
+    write(tmp_path / "promptlint.toml", f"[{header}]\n{assignment}" if header else assignment)
+    with pytest.raises(ConfigError) as error:
+        load_config(start=tmp_path)
+    message = str(error.value)
+    assert message.startswith("promptlint.toml: ")
+    assert key.strip('"') in message and "must be" in message and "(got " in message, message
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_config_that_is_a_named_pipe_is_an_error_not_a_hang(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    os.mkfifo(tmp_path / "promptlint.toml")
+    with pytest.raises(ConfigError, match=r"promptlint.toml: cannot read: not a regular file \(a named pipe\)"):
+        load_config(tmp_path / "promptlint.toml")

@@ -161,6 +161,72 @@ def test_broken_symlinks_are_skipped_in_walks(tmp_path: Path) -> None:
     assert found(tmp_path) == ["app.py"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipe_and_device_are_reported_not_read(tmp_path: Path) -> None:
+    make(tmp_path, "app.py")
+    os.mkfifo(tmp_path / "pipe.py")
+    result, errors = discover([tmp_path / "pipe.py", os.devnull, tmp_path / "app.py"], Config(root=tmp_path))
+    assert result == [tmp_path / "app.py"]
+    assert errors == [
+        FileError(str(tmp_path / "pipe.py"), "not a regular file (a named pipe)"),
+        FileError(os.devnull, "not a regular file (a character device)"),
+    ]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_named_pipes_in_a_walk_are_skipped_even_as_gitignore(tmp_path: Path) -> None:
+    make(tmp_path, "app.py", "pkg/mod.py")
+    os.mkfifo(tmp_path / "pipe.py")
+    os.mkfifo(tmp_path / "pkg" / files.GITIGNORE)  # opening it to read would wait for a writer
+    assert found(tmp_path) == ["app.py", "pkg/mod.py"]
+
+
+def test_read_regular_file_refuses_what_is_not_a_file(tmp_path: Path) -> None:
+    make(tmp_path, "app.py", content="x = 1\n")
+    assert files.read_regular_file(tmp_path / "app.py") == b"x = 1\n"
+    with pytest.raises(OSError, match="not a regular file \\(a character device\\)"):
+        files.read_regular_file(os.devnull)
+    with pytest.raises(IsADirectoryError if os.name != "nt" else OSError):
+        files.read_regular_file(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_named_symlink_loop_is_a_file_error(tmp_path: Path) -> None:
+    make(tmp_path, "app.py")
+    os.symlink("loop_b.py", tmp_path / "loop_a.py")
+    os.symlink("loop_a.py", tmp_path / "loop_b.py")
+    result, errors = discover([tmp_path / "loop_a.py", tmp_path / "app.py"], Config(root=tmp_path))
+    assert result == [tmp_path / "app.py"]
+    assert errors == [FileError(str(tmp_path / "loop_a.py"), "symbolic link loop (too many levels of symbolic links)")]
+
+
+def test_a_file_named_several_ways_is_found_once_as_first_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make(tmp_path, "app.py", "pkg/mod.py")
+    monkeypatch.chdir(tmp_path)
+    given = ["app.py", "./app.py", str(tmp_path / "app.py"), "pkg/../app.py", "pkg", str(tmp_path / "pkg" / "mod.py")]
+    result, errors = discover(given, Config(root=tmp_path))
+    assert errors == []
+    assert result == [Path("app.py"), Path("pkg/mod.py")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symlinks")
+def test_a_file_linked_twice_in_a_tree_is_found_once(tmp_path: Path) -> None:
+    make(tmp_path, "pkg/llm.py", "pkg/other.py")
+    os.symlink(tmp_path / "pkg" / "llm.py", tmp_path / "alias.py")
+    os.link(tmp_path / "pkg" / "other.py", tmp_path / "pkg" / "same.py")
+    assert found(tmp_path) == ["alias.py", "pkg/other.py"]  # each file once, under its smallest name
+
+
+@pytest.mark.skipif(os.name == "nt" or os.uname().sysname == "Darwin", reason="needs byte file names")
+def test_file_names_with_undecodable_bytes_are_found(tmp_path: Path) -> None:
+    directory = os.path.join(os.fsencode(tmp_path), b"caf\xe9")
+    os.mkdir(directory)
+    with open(os.path.join(directory, b"r\xff\xfesum\xe9.py"), "wb") as handle:
+        handle.write(b"x = 1\n")
+    (result,) = found(tmp_path)
+    assert os.fsencode(result) == b"caf\xe9/r\xff\xfesum\xe9.py"
+
+
 # --------------------------------------------------------------------------- prefilter
 
 

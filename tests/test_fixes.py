@@ -282,14 +282,90 @@ def test_failed_write_keeps_the_original_and_reports(tmp_path: Path, monkeypatch
     path = write(tmp_path, b"foo = 1\n")
 
     def refuse(source: str, target: str) -> None:
-        raise PermissionError(13, "Permission denied")
+        raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(fixes.os, "replace", refuse)
     outcome = fix_file(path, Relint((FOO_TO_BAR,)), unsafe=False)
     assert path.read_bytes() == b"foo = 1\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["example.py"]
     assert not outcome.changed
-    assert outcome.error is not None and "cannot write: Permission denied" in outcome.error.reason
+    assert outcome.error is not None and "cannot write: No space left on device" in outcome.error.reason
+
+
+def test_hard_links_survive_and_share_the_fix(tmp_path: Path) -> None:
+    path = write(tmp_path, b"foo = 1\n")
+    twin = tmp_path / "twin.py"
+    os.link(path, twin)
+    inode = path.stat().st_ino
+    outcome = fix_file(path, Relint((FOO_TO_BAR,)), unsafe=False)
+    assert outcome.error is None
+    assert path.stat().st_ino == inode and path.stat().st_nlink == 2  # rewritten in place
+    assert twin.read_bytes() == path.read_bytes() == b"bar = 1\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["example.py", "twin.py"]
+
+
+def test_in_place_rewrite_keeps_mode_and_a_shorter_result_leaves_no_tail(tmp_path: Path) -> None:
+    path = write(tmp_path, b"foo = 1  # a long comment that the fix removes\n")
+    os.link(path, tmp_path / "twin.py")
+    os.chmod(path, 0o750)
+    write_atomic(path, "bar = 1\n", path.read_bytes())
+    assert path.read_bytes() == b"bar = 1\n"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o750
+
+
+def test_failed_in_place_write_puts_the_original_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    original = b"foo = 1\n"
+    path = write(tmp_path, original)
+    os.link(path, tmp_path / "twin.py")
+    real_fsync = os.fsync
+    calls = []
+
+    def fail_once(descriptor: int) -> None:  # the disk fails after the new bytes went out
+        calls.append(descriptor)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(fixes.os, "fsync", fail_once)
+    outcome = fix_file(path, Relint((FOO_TO_BAR,)), unsafe=False)
+    assert outcome.error is not None and "cannot write: Input/output error" in outcome.error.reason
+    assert path.read_bytes() == original
+
+
+def test_replace_refused_falls_back_to_writing_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(tmp_path, b"foo = 1\n")
+    inode = path.stat().st_ino
+
+    def refuse(source: str, target: str) -> None:  # as in a sticky directory owned by someone else
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(fixes.os, "replace", refuse)
+    outcome = fix_file(path, Relint((FOO_TO_BAR,)), unsafe=False)
+    assert outcome.error is None and outcome.changed
+    assert path.read_bytes() == b"bar = 1\n" and path.stat().st_ino == inode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["example.py"]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_owner_and_group_are_kept_when_root_fixes_a_file(tmp_path: Path) -> None:
+    path = write(tmp_path, b"foo = 1\n")
+    os.chown(path, 12345, 23456)
+    fix_file(path, Relint((FOO_TO_BAR,)), unsafe=False)
+    assert path.read_bytes() == b"bar = 1\n"
+    assert (path.stat().st_uid, path.stat().st_gid) == (12345, 23456)
+
+
+def test_a_file_edited_while_being_fixed_is_not_overwritten(tmp_path: Path) -> None:
+    path = write(tmp_path, b"foo = 1\n")
+
+    def relint_while_someone_saves(text: str) -> list[Diagnostic]:
+        path.write_bytes(b"foo = 2  # saved by an editor meanwhile\n")
+        return FOO_TO_BAR.find(text)
+
+    outcome = fix_file(path, relint_while_someone_saves, unsafe=False, max_rounds=1)
+    assert outcome.error is not None and "changed on disk" in outcome.error.reason
+    assert path.read_bytes() == b"foo = 2  # saved by an editor meanwhile\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["example.py"]
 
 
 def test_unreadable_file_is_reported(tmp_path: Path) -> None:
