@@ -122,7 +122,7 @@ class Limited:
         for line in self.stderr.splitlines():
             location, marker, reason = line.partition(": error: ")
             if marker:
-                found[re.sub(r":\d+$", "", location)] = reason
+                found[re.sub(r"(:\d+)+$", "", location)] = reason
         return found
 
 
