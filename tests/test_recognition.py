@@ -82,6 +82,22 @@ def test_openai_endpoints(tmp_path: Path, written: str, api: str, model: str | N
     assert summary(analyse(tmp_path, {"app.py": source})) == [("openai", api, model, stream)]
 
 
+def test_untyped_client_known_by_the_call_shape(tmp_path: Path) -> None:
+    """A client passed in without a type (`def get_completion(client, messages)`) is still
+    an SDK client when the call has an SDK's unmistakable shape."""
+    source = """
+        def get_completion(client, messages, model="gpt-4o"):
+            return client.chat.completions.create(model=model, messages=messages)
+
+        def summarize(claude, text):
+            return claude.messages.create(model="claude-haiku-4-5", max_tokens=200, messages=[{"role": "user", "content": text}])
+    """
+    assert summary(analyse(tmp_path, {"app.py": source})) == [
+        ("openai", "openai.chat.completions.create", "gpt-4o", False),
+        ("anthropic", "anthropic.messages.create", "claude-haiku-4-5", False),
+    ]
+
+
 def test_openai_module_level_default_client(tmp_path: Path) -> None:
     source = """
         import openai
@@ -607,9 +623,20 @@ NEGATIVE_CASES: dict[str, str] = {
         chain = make_chain()
         chain.invoke({"question": "hi"})
     """,
-    "unresolvable-receiver": """
+    "sms-not-a-model": """
+        from twilio.rest import Client
+        def notify(client):
+            client.messages.create(to="+15550100", from_="+15550101", body="Your order shipped")
+    """,
+    "mock-client": """
+        from unittest.mock import MagicMock
         import openai
-        def answer(client):
+
+        class FakeClient:
+            def __init__(self):
+                self.chat = MagicMock()
+
+        def answer(client=FakeClient()):
             return client.chat.completions.create(model="gpt-4o", messages=[])
     """,
     "shadowed-sdk-name": """

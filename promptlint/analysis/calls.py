@@ -304,7 +304,7 @@ class CallFinder:
         """`self._call_client(self.client.chat.completions.create, messages=...)`: a bound SDK
         method passed to a helper that calls it; the request is made with this call's
         arguments."""
-        if not _passes_method(call, self.registry):
+        if not self.passes_method(call, scope):
             return
         inner = self.objects.bind_call(callee, call, scope)
         for param, (value, value_scope) in inner.arguments.items():
@@ -349,12 +349,49 @@ class CallFinder:
             last in self.registry.methods
             or (self.wrapper_names is not None and last in self.wrapper_names)
             or _imported_call(last, scope.module)
-            or _passes_method(call, self.registry)
+            or self.passes_method(call, scope)
             or last == "partial"
             or last in self.configured_names
+            or self.names_sdk_method(call.func, scope)
         ):
             return True
         return self.wrapper_names is None and self.may_reach_sdk(call, scope)
+
+    def names_sdk_method(self, value: v.Value, scope: Scope, depth: int = 0) -> bool:
+        """Whether a value, by its names alone, may hold an SDK method: `x.create`, or a name
+        (local, module or `self.` attribute) assigned one, or an imported SDK function
+        (`create_func = self._client.messages.create`, `self.client = completion`)."""
+        if isinstance(value, v.Attr) and value.name in self.registry.methods:
+            return True
+        bindings: list = []
+        if isinstance(value, v.Ref):
+            if _imported_call(value.name, scope.module):
+                return True
+            if scope.function is not None:
+                bindings = scope.function.bindings.get(value.name, [])
+            bindings = bindings or scope.module.bindings.get(value.name, [])
+        elif isinstance(value, v.Attr) and isinstance(value.base, v.Ref) and value.base.name == scope.self_name:
+            cls = scope.method_class()
+            if cls is not None:
+                bindings = [binding for _, binding in cls.cls.self_attributes.get(value.name, ())]
+        for binding in bindings[-4:]:
+            bound = binding.value
+            if binding.kind == "import" and isinstance(bound, v.Ref) and REGISTRY.knows(bound.name):
+                return True
+            if isinstance(bound, v.Call) and _last_name(bound.func) == "partial" and bound.args:
+                bound = bound.args[0]  # `functools.partial(litellm_completion, model=...)`
+            if isinstance(bound, v.Attr) and bound.name in self.registry.methods:
+                return True
+            if isinstance(bound, v.Ref) and (_imported_call(bound.name, scope.module) or _local_import(bound.name, scope)):
+                return True
+            if depth < 3 and isinstance(bound, v.Attr) and isinstance(bound.base, v.Ref) and bound.base.name == scope.self_name:
+                if self.names_sdk_method(bound, scope, depth + 1):  # `self._call = self._completion`
+                    return True
+        return False
+
+    def passes_method(self, call: v.Call, scope: Scope) -> bool:
+        """Whether an argument may be an SDK method (`self._call_client(create_func, ...)`)."""
+        return any(self.names_sdk_method(a, scope) for a in (*call.args, *(x for _, x in call.keywords)))
 
     def shape(self, call: v.Call, scope: Scope) -> SdkObject | None:
         """The SDK object an untraceable call is made on, known by its shape (`shapes`) —
@@ -368,6 +405,8 @@ class CallFinder:
             known = self.objects.resolve(receiver, scope)
             if known is not None and not isinstance(known, SdkObject):
                 return None
+            if isinstance(receiver, v.Call) and isinstance(self.objects.resolve(receiver.func, scope), (ProjectFunction, ProjectClass)):
+                return None  # made by project code that is not an SDK client
             receiver = receiver.base if isinstance(receiver, v.Attr) else None
         return found
 
@@ -529,9 +568,14 @@ def _imported_call(name: str, module: ModuleSummary) -> bool:
     return qualified is not None and REGISTRY.knows(qualified)
 
 
-def _passes_method(call: v.Call, registry: Registry) -> bool:
-    """Whether an argument is an SDK-looking method reference (`client.chat.completions.create`)."""
-    return any(isinstance(a, v.Attr) and a.name in registry.methods for a in (*call.args, *(x for _, x in call.keywords)))
+def _local_import(name: str, scope: Scope) -> bool:
+    """Whether `name` is bound by an import of an SDK in some function of the module
+    (`def __init__(self): from litellm import completion; self.client = completion`)."""
+    for function in scope.module.functions.values():
+        for binding in function.bindings.get(name, ()):
+            if binding.kind == "import" and isinstance(binding.value, v.Ref) and REGISTRY.knows(binding.value.name):
+                return True
+    return False
 
 
 def _reads_any(call: v.Call, function: FunctionSummary, *, prompt_only: bool = False) -> bool:

@@ -301,7 +301,44 @@ class Objects:
                 return found
         param = function.param(name) if function is not None else None
         if param is not None and param.default is not None:
-            return self.resolve(param.default, Scope(scope.module), depth)
+            found = self.resolve(param.default, Scope(scope.module), depth)
+            if found is not None:
+                return found
+        return self.from_callers(name, function, scope, depth) if function is not None else None
+
+    def from_callers(self, name: str, function: FunctionSummary, scope: Scope, depth: int) -> Obj | None:
+        """An untyped parameter (`def run_loop(llm_with_tools, ...)`), from what the calls
+        of the function in its own module pass for it: injected clients are most often
+        passed in by a neighbour."""
+        method = function.class_name is not None
+        positional = [p.name for p in function.params if p.kind in ("posonly", "pos")]
+        if method and positional:
+            positional = positional[1:]
+        index = positional.index(name) if name in positional else None
+        simple = function.name.rsplit(".", 1)[-1]
+        module = scope.module
+        seen = 0
+        for caller in (*module.functions.values(), *([module.toplevel] if module.toplevel else [])):
+            for info in caller.calls:
+                func = info.call.func
+                if method:
+                    matches = isinstance(func, v.Attr) and func.name == simple and isinstance(func.base, v.Ref) and func.base.name in ("self", "cls")
+                else:
+                    matches = isinstance(func, v.Ref) and func.name == simple
+                if not matches:
+                    continue
+                argument = next((value for keyword, value in info.call.keywords if keyword == name), None)
+                if argument is None and index is not None and index < len(info.call.args) and not any(isinstance(a, v.Star) for a in info.call.args[: index + 1]):
+                    argument = info.call.args[index]
+                if argument is None:
+                    continue
+                seen += 1
+                caller_scope = Scope(module, None if caller is module.toplevel else caller, {}, scope.self_type, scope.init, info.call.loc[0])
+                found = self.resolve(argument, caller_scope, depth)
+                if found is not None:
+                    return found
+                if seen >= 8:
+                    return None
         return None
 
     def passed(self, name: str, scope: Scope) -> bool:
@@ -337,7 +374,10 @@ class Objects:
         if symbol.kind == "class":
             return ProjectClass(ClassRef(module, module.classes[symbol.name]))
         if symbol.kind == "binding":
-            return self.from_bindings(symbol.name, tuple(module.bindings[symbol.name]), Scope(module), depth)
+            found = self.from_bindings(symbol.name, tuple(module.bindings[symbol.name]), Scope(module), depth)
+            if found is None and symbol.name in module.imports:  # `try: from openai import OpenAI` / `except: OpenAI = None`
+                return self.qualified(module.imports[symbol.name], module, depth)
+            return found
         if symbol.kind == "attribute":
             class_name, attr = symbol.name.split(".", 1)
             cls = module.classes[class_name]
@@ -384,7 +424,7 @@ class Objects:
         if isinstance(base, v.Ref) and base.name == scope.self_name and base.name not in scope.arguments:
             cls = scope.method_class()
             if cls is not None:
-                return self.member(cls, value.name, depth, init=scope.init, via_self=True)
+                return self.member(cls, value.name, depth, init=scope.init, reader=scope)
             return None
         owner = self.resolve(base, scope, depth)
         return self.member_of(owner, value.name, depth)
@@ -418,7 +458,7 @@ class Objects:
         depth: int,
         *,
         init: tuple[v.Call, Scope] | None = None,
-        via_self: bool = False,
+        reader: Scope | None = None,
         static: bool = False,
     ) -> Obj | None:
         """`instance.name` / `self.name`: a self attribute, a class attribute, a property's
@@ -433,7 +473,7 @@ class Objects:
                     return self.returned(method, scope, depth)
                 return ProjectFunction(ref.module, method, None if static else cls, init)
             if not static and name in ref.cls.self_attributes:
-                found = self.self_attribute(cls, ref, name, init, depth)
+                found = self.self_attribute(cls, ref, name, init, depth, reader)
                 if found is not None:
                     return found
             if name in ref.cls.attributes:
@@ -448,10 +488,19 @@ class Objects:
                     return self.member_of(target, name, depth)
         return None
 
-    def self_attribute(self, cls: ClassRef, ref: ClassRef, name: str, init: tuple[v.Call, Scope] | None, depth: int) -> Obj | None:
-        """`self.name` as the class's methods assign it, latest first. `self._clients[k] = X`
-        makes `self._clients` a mapping of such X: its subscripts resolve to X."""
-        for method_name, binding in reversed(ref.cls.self_attributes[name]):
+    def self_attribute(
+        self, cls: ClassRef, ref: ClassRef, name: str, init: tuple[v.Call, Scope] | None, depth: int, reader: Scope | None = None
+    ) -> Obj | None:
+        """`self.name` as the class's methods assign it, latest first; read inside a method
+        that assigns it, what that method assigned before the read comes first.
+        `self._clients[k] = X` makes `self._clients` a mapping of such X: its subscripts
+        resolve to X."""
+        bindings = list(ref.cls.self_attributes[name])
+        if reader is not None and reader.function is not None and reader.line is not None:
+            own = [(m, b) for m, b in bindings if m == reader.function.name and b.line < reader.line]
+            if own:
+                bindings = [item for item in bindings if item not in own] + own
+        for method_name, binding in reversed(bindings):
             method = ref.module.functions.get(method_name)
             scope = Scope(ref.module, method, {}, cls, init, binding.line)
             if binding.kind == "item":
@@ -562,6 +611,9 @@ class Objects:
                 return value.value
             if not isinstance(value, v.Ref):
                 return None
+            if value.name in scope.arguments:
+                value, scope = scope.arguments[value.name]
+                continue
             found = lookup(value.name, scope)
             if found is None or found.where not in ("local", "module") or found.bindings[-1].value is None:
                 return None
@@ -632,6 +684,17 @@ def bind_arguments(
     for keyword, value in call.keywords:
         if keyword is not None and keyword in names:
             arguments[keyword] = (value, scope)
+    # `*args` and `**kwargs` hold what is left, as a display: forwarded on with
+    # `create(*args, **kwargs)`, their items are read like written arguments.
+    for param in function.params:
+        if param.kind == "vararg":
+            rest = tuple(positional[len(params) :]) if len(positional) >= len(params) else ()
+            spread = tuple(v.Star(a.value, a.loc) for a in call.args[len(positional) :] if isinstance(a, v.Star))
+            arguments[param.name] = (v.Seq("tuple", rest + spread, call.loc), scope)
+        elif param.kind == "kwarg":
+            extra = [(keyword, value) for keyword, value in call.keywords if keyword is None or keyword not in names]
+            keys = tuple(None if keyword is None else v.Str(keyword, value.loc) for keyword, value in extra)
+            arguments[param.name] = (v.Dict(keys, tuple(value for _, value in extra), call.loc), scope)
     if defaults is not None and not any(keyword is None for keyword, _ in call.keywords):
         spread = any(isinstance(a, v.Star) for a in call.args)
         for param in function.params:

@@ -166,8 +166,21 @@ class CallSite:
         if found is None:
             return None, None
         value = self.prompts.literal(*found)
+        if value is UNKNOWN:
+            found = self.default_of(*found) or found
+            value = self.prompts.literal(*found)
         model = bare_model_id(value) if isinstance(value, str) else None
         return model, self.model_argument(name, *found)
+
+    def default_of(self, value: v.Value, scope: Scope) -> tuple[v.Value, Scope] | None:
+        """A parameter's default when nothing is known to be passed for it
+        (`def ask(prompt, model="gpt-4o")`: the model the function uses unless told)."""
+        if not isinstance(value, v.Ref) or scope.function is None or value.name in scope.arguments:
+            return None
+        if any(b.kind != "param" for b in scope.function.bindings.get(value.name, ())):
+            return None
+        param = scope.function.param(value.name)
+        return (param.default, Scope(scope.module)) if param is not None and param.default is not None else None
 
     def model_argument(self, name: str, value: v.Value, scope: Scope) -> Argument | None:
         """The argument as written, when it is written in the reported file (at the call, or
