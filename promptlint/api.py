@@ -436,6 +436,7 @@ def call_inventory(
         for analysis in link_entry_points(run.analyses)
         if analysis.filename in run.given
         for call in analysis.calls
+        if not (call.via is not None and call.wrapped)  # a wrapper's pass-through to another
     ]
     return rows, [replace(error, filename=display_path(error.filename)) for error in run.errors]
 

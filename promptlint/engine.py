@@ -515,6 +515,7 @@ def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
     edges: dict[str, set[str]] = {}
     entries: list[Handler] = []
     wrapped: set[tuple[str, int]] = set()
+    wrappers_called: set[str] = set()
     for analysis in analyses:
         entries.extend(analysis.handlers)
         for caller, callees in analysis.calls_from:
@@ -522,6 +523,7 @@ def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
         for call in analysis.calls:
             if call.via is not None:
                 wrapped.update((path, span.start.row) for path, span in call.related)
+                wrappers_called.add(call.via)
     reached: dict[str, Handler] = {}
     # User-facing entry points first, so a function reached from both counts as user-facing.
     for entry in sorted(entries, key=lambda h: not h.user_facing):
@@ -542,7 +544,10 @@ def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
                 context = replace(context, handler=entry)
             elif entry is not None and not entry.user_facing and context.background is None:
                 context = replace(context, background=entry.framework)
-            is_wrapped = call.via is None and (call.filename, call.span.start.row) in wrapped
+            if call.via is None:
+                is_wrapped = (call.filename, call.span.start.row) in wrapped
+            else:  # a wrapper passing its parameters on to another: its callers carry the prompt
+                is_wrapped = (call.context.function or "") in wrappers_called
             calls.append(replace(call, context=context, wrapped=is_wrapped))
         linked.append(replace(analysis, calls=tuple(calls)))
     return linked

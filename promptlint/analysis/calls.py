@@ -123,7 +123,7 @@ class CallFinder:
         self.record_edge(self.caller_name(function, info), callee, call, here)
         if callee is None and worth:
             callee = self.shape(call, here)
-        if callee is None:
+        if callee is None or _mocks_llm(function):
             return
         target = self.sdk_target(callee, call, here)
         if target is not None:
@@ -401,6 +401,13 @@ class CallFinder:
         if found is None:
             return None
         receiver = call.func.base if isinstance(call.func, v.Attr) else None
+        root = receiver
+        while isinstance(root, v.Attr):
+            root = root.base
+        if isinstance(root, v.Ref) and scope.function is not None:
+            made = next((b.value for b in reversed(scope.function.bindings.get(root.name, ())) if b.kind == "assign"), None)
+            if isinstance(made, v.Call) and isinstance(self.objects.resolve(made.func, scope), (ProjectFunction, ProjectClass)):
+                return None  # `client = self._make_fake_client()`: project code made it
         while receiver is not None:
             known = self.objects.resolve(receiver, scope)
             if known is not None and not isinstance(known, SdkObject):
@@ -568,6 +575,25 @@ def _imported_call(name: str, module: ModuleSummary) -> bool:
     return qualified is not None and REGISTRY.knows(qualified)
 
 
+LLM_WORDS = ("openai", "anthropic", "litellm", "completion", "genai", "langchain", "chat", "llm", "messages", "create", "generate")
+
+
+def _mocks_llm(function: FunctionSummary) -> bool:
+    """Whether a function patches something LLM-ish (`@patch("app.llm.litellm_completion")`,
+    `with patch.object(client.chat.completions, "create")`): its calls reach a mock and
+    send nothing."""
+    for value in (*function.decorators, *(info.call for info in function.calls)):
+        if not isinstance(value, v.Call) or _last_name(value.func) not in ("patch", "object", "dict", "multiple"):
+            continue
+        if "patch" not in (v.dotted(value.func) or ""):
+            continue
+        texts = [a.value.lower() for a in value.args if isinstance(a, v.Str)]
+        texts += [(v.dotted(a) or "").lower() for a in value.args]
+        if any(word in text for text in texts for word in LLM_WORDS):
+            return True
+    return False
+
+
 def _local_import(name: str, scope: Scope) -> bool:
     """Whether `name` is bound by an import of an SDK in some function of the module
     (`def __init__(self): from litellm import completion; self.client = completion`)."""
@@ -625,7 +651,8 @@ def flowing_params(values: list[v.Value], function: FunctionSummary) -> set[str]
             continue
         if isinstance(value, v.Call):
             last = _last_name(value.func)
-            if last in TEXT_CALLS or (isinstance(value.func, v.Ref) and last not in ("open", "len", "int", "float", "bool", "isinstance")):
+            own_method = isinstance(value.func, v.Attr) and isinstance(value.func.base, v.Ref) and value.func.base.name in ("self", "cls")
+            if last in TEXT_CALLS or own_method or (isinstance(value.func, v.Ref) and last not in ("open", "len", "int", "float", "bool", "isinstance")):
                 pending.extend(value.args)
                 pending.extend(item for _, item in value.keywords)
                 if isinstance(value.func, v.Attr):

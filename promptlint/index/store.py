@@ -149,7 +149,7 @@ def encode_summary(s: ModuleSummary) -> dict[str, Any]:
         "path": s.path, "name": s.name, "package": s.package, "hash": s.content_hash,
         "imports": s.imports, "stars": s.star_imports, "all": s.all_names,
         "bindings": _table(s.bindings),
-        "functions": [_function(f) for f in s.functions.values()],
+        "functions": [[key, _function(f)] for key, f in s.functions.items()],
         "classes": [
             {
                 "n": c.name, "b": [enc(b) for b in c.bases], "d": [enc(x) for x in c.decorators], "l": list(c.loc),
@@ -172,9 +172,8 @@ def decode_summary(d: dict[str, Any]) -> ModuleSummary:
         all_names=d["all"],
         bindings=_untable(d["bindings"]),
     )
-    for f in d["functions"]:
-        function = _unfunction(f)
-        summary.functions[function.name] = function
+    for key, f in d["functions"]:
+        summary.functions[str(key)] = _unfunction(f)
     for c in d["classes"]:
         summary.classes[str(c["n"])] = ClassSummary(
             name=str(c["n"]),

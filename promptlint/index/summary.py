@@ -343,7 +343,12 @@ class _Builder:
         # The last definition of a name is the one that runs (`@overload` stubs come first);
         # a property's `@x.setter` does not replace its getter.
         if local not in self.summary.functions or not _is_accessor(decorators):
+            earlier = self.summary.functions.get(local)
+            if earlier is not None:  # kept under another key: its calls are still calls
+                self.summary.functions[f"{local}@{earlier.loc[0]}"] = earlier
             self.summary.functions[local] = function
+        else:
+            self.summary.functions[f"{local}@{function.loc[0]}"] = function
         if owner.is_class_body:
             owner.cls.methods.append(local)  # type: ignore[union-attr]
         else:

@@ -1,0 +1,141 @@
+# SPDX-License-Identifier: MIT
+"""The project index: summaries survive their JSON store unchanged, lookups across modules
+end in "unknown" on cycles and long chains (never a RecursionError), and every lookup is
+recorded, including the ones that found nothing."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from promptlint.index.project import ABSENT, ProjectIndex, canonical
+from promptlint.index.store import SummaryStore, decode_summary, encode_summary
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for relative, text in files.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+
+
+RICH_MODULE = '''
+    """A module with most of what a summary records."""
+    from __future__ import annotations
+    import os
+    from typing import overload
+    from .prompts import *
+    from openai import AsyncOpenAI
+
+    __all__ = ["Bot"]
+    SYSTEM = "You are " + "brief." * 2
+    FEW, SHOTS = "a", "b"
+
+    class Bot:
+        model: str = "gpt-4o"
+
+        def __init__(self, client: AsyncOpenAI | None = None, *args, **kwargs):
+            self.client = client or AsyncOpenAI()
+            self._clients = {}
+            self._clients["x"] = AsyncOpenAI()
+
+        @overload
+        def ask(self, q: int) -> str: ...
+        async def ask(self, q, history=()):
+            messages = [{"role": "system", "content": SYSTEM}]
+            messages.extend(history)
+            messages.append({"role": "user", "content": f"Q: {q!r:>10}"})
+            for attempt in range(3):
+                if (reply := await self.client.chat.completions.create(model=self.model, messages=messages)):
+                    return reply
+            return [x async for x in ()]
+
+    def build(context, *, n=3):
+        parts = [f"Context: {context}"]
+        parts += ["Answer in %d words." % n]
+        return "\\n".join(parts)
+
+    if __name__ == "__main__":
+        print(build("x"))
+'''
+
+
+def test_a_summary_survives_the_json_store_unchanged(tmp_path: Path) -> None:
+    write(tmp_path, {"app/__init__.py": "", "app/prompts.py": "X = 1\n", "app/bot.py": RICH_MODULE})
+    index = ProjectIndex(tmp_path)
+    summary = index.summary(str(tmp_path / "app" / "bot.py"))
+    assert summary is not None and summary.error is None
+    encoded = encode_summary(summary)
+    decoded = decode_summary(json.loads(json.dumps(encoded)))
+    assert encode_summary(decoded) == encoded
+    # Both definitions of `ask` are kept: the one that runs under its name.
+    assert "Bot.ask" in decoded.functions and any(key.startswith("Bot.ask@") for key in decoded.functions)
+    assert decoded.functions["Bot.ask"].is_async
+
+
+def test_the_store_serves_a_summary_only_for_the_same_bytes(tmp_path: Path) -> None:
+    write(tmp_path, {"bot.py": RICH_MODULE})
+    store = SummaryStore(tmp_path / "store")
+    path = canonical(tmp_path / "bot.py")
+    first = ProjectIndex(tmp_path, store=store)
+    summary = first.summary(path)
+    assert first.parsed == 1
+    second = ProjectIndex(tmp_path, store=store)
+    assert second.summary(path) is not None and second.parsed == 0  # from the store
+    (tmp_path / "bot.py").write_text(RICH_MODULE.replace("brief", "terse"), encoding="utf-8")
+    third = ProjectIndex(tmp_path, store=store)
+    assert third.summary(path).content_hash != summary.content_hash and third.parsed == 1
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        pytest.param({"a.py": "from b import X\n", "b.py": "from a import X\n"}, id="import-cycle"),
+        pytest.param({"a.py": "from b import *\n", "b.py": "from a import *\n"}, id="star-import-circle"),
+        pytest.param(
+            {**{f"m{i}.py": f"from m{i + 1} import X\n" for i in range(50)}, "m50.py": "from m0 import X\n"},
+            id="50-deep-re-export-loop",
+        ),
+        pytest.param({"a.py": "X = X\n"}, id="self-referential-assignment"),
+    ],
+)
+def test_lookups_end_in_unknown_on_cycles(tmp_path: Path, files: dict[str, str]) -> None:
+    write(tmp_path, files)
+    index = ProjectIndex(tmp_path)
+    importer = index.summary(str(tmp_path / "a.py")) if (tmp_path / "a.py").exists() else index.summary(str(tmp_path / "m0.py"))
+    symbol = index.lookup(f"{importer.name}.X", importer)
+    assert symbol is None or symbol.kind == "binding"
+
+
+def test_a_long_re_export_chain_resolves(tmp_path: Path) -> None:
+    files = {f"m{i}.py": f"from m{i + 1} import X\n" for i in range(40)}
+    files["m40.py"] = 'X = "found"\n'
+    write(tmp_path, files)
+    index = ProjectIndex(tmp_path)
+    symbol = index.lookup("m0.X", index.summary(str(tmp_path / "m0.py")))
+    assert symbol is not None and symbol.kind == "binding" and symbol.module.name == "m40"
+
+
+def test_lookups_that_find_nothing_are_recorded(tmp_path: Path) -> None:
+    write(tmp_path, {"app.py": "from helpers import PROMPT\n"})
+    index = ProjectIndex(tmp_path)
+    index.start_file()
+    importer = index.summary(str(tmp_path / "app.py"))
+    assert index.lookup("helpers.PROMPT", importer).kind == "external"
+    recorded = dict(index.dependencies())
+    assert recorded[canonical(tmp_path / "helpers.py")] == ABSENT
+    assert recorded[canonical(tmp_path / "helpers" / "__init__.py")] == ABSENT
+
+
+def test_files_outside_the_project_are_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.txt"
+    outside.write_text("secret", encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "prompt.txt").symlink_to(outside)
+    index = ProjectIndex(project)
+    assert index.read_text_file(str(project / "prompt.txt")) is None
+    assert index.read_text_file(str(outside)) is None
