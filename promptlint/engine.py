@@ -547,7 +547,7 @@ def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
             if call.via is None:
                 is_wrapped = (call.filename, call.span.start.row) in wrapped
             else:  # a wrapper passing its parameters on to another: its callers carry the prompt
-                is_wrapped = (call.context.function or "") in wrappers_called
+                is_wrapped = call.wrapped or (call.context.function or "") in wrappers_called
             calls.append(replace(call, context=context, wrapped=is_wrapped))
         linked.append(replace(analysis, calls=tuple(calls)))
     return linked

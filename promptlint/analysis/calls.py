@@ -15,7 +15,7 @@ for each of its functions, the project functions it calls.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from promptlint.analysis import entrypoints
 from promptlint.analysis.messages import MessageReader
@@ -213,11 +213,13 @@ class CallFinder:
         )
         built = self.build(site, first.obj)
         if built is not None:
-            self.calls.append(built)
-            if function.name != MODULE_FUNCTION:
-                params = flowing_params([*call.args, *(value for _, value in call.keywords)], function)
+            params = flowing_params([*call.args, *(value for _, value in call.keywords)], function) if function.name != MODULE_FUNCTION else set()
+            # A wrapper passing its own parameters on to another is a hop, not where a
+            # prompt is written: its callers are (if any are found, they say so).
+            self.calls.append(replace(built, wrapped=True) if params else built)
+            if params:
                 qualname = _qualname(self.module, function)
-                if params and not any(w.function == qualname for w in self.wrappers):
+                if not any(w.function == qualname for w in self.wrappers):
                     level = min(len(first.via) + 1, MAX_WRAPPER_DEPTH)
                     self.wrappers.append(WrapperDef(qualname, self.module.path, function.name.rsplit(".", 1)[-1], tuple(sorted(params)), level))
 

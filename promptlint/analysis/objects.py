@@ -576,6 +576,10 @@ class Objects:
         if isinstance(call.func, v.Ref) and call.func.name == "getattr" and len(call.args) >= 2 and lookup("getattr", scope) is None:
             name = self.literal_text(call.args[1], scope)  # `getattr(client.responses, "create", None)`
             return self.member_of(self.resolve(call.args[0], scope, depth), name, depth) if name else None
+        dotted = v.dotted(call.func)
+        if dotted is not None and qualify(dotted, scope) in ("typing.cast", "typing_extensions.cast") and len(call.args) == 2:
+            # `t.cast(BaseLanguageModel, llm)`: the value, else what the cast says it is.
+            return self.resolve(call.args[1], scope, depth) or self.annotation(call.args[0], scope, depth)
         callee = self.resolve(call.func, scope, depth)
         if isinstance(callee, SdkName):
             qualname = callee.qualname
