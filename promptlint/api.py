@@ -325,7 +325,7 @@ def suppression_warnings(result: LintResult, *, stdin: tuple[Path, str] | None =
     to (malformed, an unknown code, `ignore-file` below code) in the checked files."""
     known = {rule.code for rule in all_rules()}
     read = SourceReader(dict([stdin]) if stdin else None)
-    filenames = {analysis.filename for analysis in result.analyses} | {d.filename for d in result.diagnostics}
+    filenames = {display_path(analysis.filename) for analysis in result.analyses} | {d.filename for d in result.diagnostics}
     warnings = []
     for filename in sorted(filenames):
         text = read(filename)
