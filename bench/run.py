@@ -33,12 +33,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import appgen
+import peers
 
 BENCH = Path(__file__).resolve().parent
 VENV = BENCH / ".venv"
 CORPUS = BENCH / "corpus"
 RESULTS = BENCH / "results.json"
-SDK_PACKAGES = ("openai", "anthropic", "litellm", "langchain", "langchain-openai", "langchain-anthropic", "google-genai")
+SDK_PACKAGES = (
+    "openai", "anthropic", "litellm", "langchain", "langchain-openai", "langchain-anthropic", "google-genai",
+    "pydantic-ai", "fastapi", "django",
+)
 # Import names that show an install finished (a venv cut short by Ctrl-C lacks some).
 SDK_IMPORT_DIRS = ("openai", "anthropic", "litellm", "langchain", "langchain_openai", "langchain_anthropic", "google/genai")
 PRE_COMMIT_FILES = 5
@@ -286,6 +290,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=("calls", "check"), help="run one command's measurements only")
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds allowed per run (default %(default)s)")
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file (default bench/results.json)")
+    parser.add_argument("--peers", action="store_true", help="time promptlint side by side with its peers (see peers.py)")
+    parser.add_argument("--tools", help="with --peers: a comma-separated subset of the tools to run")
     args = parser.parse_args(argv)
     if args.app_files < 0 or args.app_files == 1:
         parser.error("--app-files must be 0 or at least 2")
@@ -306,6 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     except SetupError as error:
         print(f"bench: {error}", file=sys.stderr)
         return EXIT_SETUP
+
+    if args.peers:
+        app_root = None
+        if args.app_files:
+            appgen.generate(CORPUS, args.app_files, seed=args.seed)
+            app_root = peers.linked_copy(CORPUS / "app", peers.TREES / "app")
+        stress = parts.get("sdks") or parts.get("corpus")
+        tools = args.tools.split(",") if args.tools else None
+        return peers.run_peers(promptlint, stress, app_root, skip_install=args.skip_install, timeout=args.timeout, tools=tools, output=args.output)
 
     app = None
     if args.app_files:

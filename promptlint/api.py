@@ -433,7 +433,7 @@ def call_inventory(
     run = analyze_run(paths, config, jobs=_jobs(options.jobs), use_cache=options.use_cache, progress=options.progress)
     rows = [
         call_row(call)
-        for analysis in link_entry_points(run.analyses)
+        for analysis in link_entry_points(run.analyses, run.targets)
         if analysis.filename in run.given
         for call in analysis.calls
         if not (call.via is not None and call.wrapped)  # a wrapper's pass-through to another

@@ -59,7 +59,7 @@ MAX_ANALYSED_BYTES = 2_000_000
 DEFAULT_FILE_TIMEOUT = 20.0
 # Runs of at most this many chosen files check every call for a wrapper at once (no rounds).
 SMALL_RUN = 40
-WRAPPER_ROUNDS = 3
+WRAPPER_ROUNDS = 4
 REPORT_URL = "https://github.com/promptlint/promptlint/issues"
 
 Progress = Callable[[int, int], None]  # (files done, files to do)
@@ -90,6 +90,7 @@ class _Task:
     timeout: float
     wrapper_names: frozenset[str] | None
     known_wrappers: dict[str, tuple[WrapperDef, ...]]
+    only: frozenset[str] | None = None  # look at the calls of these names only (a later round)
 
 
 _state: dict[str, object] = {}
@@ -141,6 +142,7 @@ def analyze_file(path: str, index: ProjectIndex, task: _Task) -> FileAnalysis | 
             configured=task.wrappers,
             wrapper_names=task.wrapper_names,
             known_wrappers=task.known_wrappers,
+            only=task.only,
             budget=Budget(),
         )
     except _Timeout:
@@ -305,6 +307,7 @@ class Run:
     errors: list[FileError]
     files_checked: int
     given: frozenset[str]
+    targets: Callable[[str], str] | None = None  # canonical names of call-edge targets
 
 
 def analyze_paths(
@@ -358,7 +361,9 @@ def analyze_run(
     targets = sorted((chosen | entries) - too_large)
     jobs = max(1, min(jobs or os.cpu_count() or 1, os.cpu_count() or 1, len(targets) or 1))
     cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides_c)
-    with _summary_store(config, use_cache and not overrides_c) as store:
+    # Workers share summaries through a store; one process keeps them in memory anyway.
+    persistent = use_cache and not overrides_c
+    with _summary_store(config, persistent, needed=persistent or (jobs > 1 and len(targets) >= MIN_FILES_FOR_POOL)) as store:
         task = _Task(
             run=f"{os.getpid()}-{id(config)}-{next(_RUNS)}",
             root=str(config.root),
@@ -374,12 +379,11 @@ def analyze_run(
         if task.wrapper_names is not None:
             results = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)
         analyses = [result for _, result in sorted(results.items()) if isinstance(result, FileAnalysis)]
-        analyses = canonical_edges(analyses, ProjectIndex(config.root, overrides=overrides_c, store=SummaryStore(Path(store)) if store else None))
     for path, result in sorted(results.items()):
         if isinstance(result, FileError) and (path in given_set or result.internal):
             errors.append(result)
     errors.sort(key=lambda e: e.filename)
-    return Run(analyses, errors, len(given), frozenset(given_set))
+    return Run(analyses, errors, len(given), frozenset(given_set), EdgeTargets(Path(config.root), overrides_c))
 
 
 def _analyze(
@@ -413,7 +417,8 @@ def _round_key(task: _Task) -> str:
     if task.wrapper_names is None:
         return "all"
     known = sorted((name, tuple(sorted(w.function for w in defs))) for name, defs in task.known_wrappers.items())
-    return hashlib.blake2b(repr((sorted(task.wrapper_names), known)).encode(), digest_size=16).hexdigest()
+    only = sorted(task.only) if task.only is not None else None
+    return hashlib.blake2b(repr((sorted(task.wrapper_names), known, only)).encode(), digest_size=16).hexdigest()
 
 
 def _wrapper_rounds(
@@ -439,25 +444,44 @@ def _wrapper_rounds(
         if not new:
             break
         names |= new
-        pattern = prefilter.name_calls(frozenset(names))
+        pattern = prefilter.name_calls(frozenset(new))
         callers = sorted(f.path for f in project_files if f.path not in skip and pattern is not None and pattern.search(f.data))
         if not callers:
             break
         task = replace(task, wrapper_names=frozenset(names), known_wrappers={k: tuple(x) for k, x in known.items()})
-        results.update(_analyze(callers, task, cache, hashes, jobs, progress))
+        # Files analysed already are read again for the new wrappers' calls only; the rest
+        # are analysed whole (their entry points and call edges count too).
+        seen = [path for path in callers if isinstance(results.get(path), FileAnalysis)]
+        fresh = [path for path in callers if path not in results]
+        results.update(_analyze(fresh, task, cache, hashes, jobs, progress))
+        for path, found in _analyze(seen, replace(task, only=frozenset(new)), cache, hashes, jobs, progress).items():
+            if isinstance(found, FileAnalysis):
+                results[path] = _merged(results[path], found)  # type: ignore[arg-type]
     return results
+
+
+def _merged(base: FileAnalysis, extra: FileAnalysis) -> FileAnalysis:
+    """An analysis with the wrapper calls and wrappers a later round found added."""
+    have = {(c.span, c.via) for c in base.calls}
+    calls = base.calls + tuple(c for c in extra.calls if (c.span, c.via) not in have)
+    wrappers = base.wrappers + tuple(w for w in extra.wrappers if w.function not in {x.function for x in base.wrappers})
+    dependencies = tuple(sorted(set(base.dependencies) | set(extra.dependencies)))
+    return replace(base, calls=tuple(sorted(calls, key=lambda c: c.span.start)), wrappers=wrappers, dependencies=dependencies)
 
 
 class _summary_store:
     """The summary store for a run: `.promptlint_cache/index` with the cache on, else a
     temporary directory that lives as long as the run (workers still share summaries)."""
 
-    def __init__(self, config: Config, persistent: bool) -> None:
+    def __init__(self, config: Config, persistent: bool, *, needed: bool = True) -> None:
         self.persistent = persistent
+        self.needed = needed
         self.directory = str(Path(config.root) / CACHE_DIRNAME / "index") if persistent else None
         self._temporary: tempfile.TemporaryDirectory | None = None
 
     def __enter__(self) -> str | None:
+        if not self.needed:
+            return None
         if self.directory is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="promptlint-index-")
             return self._temporary.name
@@ -471,47 +495,40 @@ class _summary_store:
 # ----------------------------------------------------------------------------- linking
 
 
-def canonical_edges(analyses: list[FileAnalysis], index: ProjectIndex) -> list[FileAnalysis]:
+class EdgeTargets:
     """Call edges name their targets as the caller wrote them (`pkg.run`, which pkg's
-    `__init__` re-exports from `pkg.core`): each target that is not a function of the
-    analysed files is looked up once, so edges meet the functions they reach."""
-    known = {name for a in analyses for name, _ in a.calls_from}
-    known |= {c.context.function for a in analyses for c in a.calls if c.context.function}
-    known |= {h.function for a in analyses for h in a.handlers}
-    heads = {name.split(".")[0] for name in known}
-    canonical_names: dict[str, str] = {}
+    `__init__` re-exports from `pkg.core`). Linking looks up, once each and only when an
+    entry point reaches it, a target that is no function of the analysed files."""
 
-    def project_head(head: str) -> bool:
-        return head in heads or any(
-            os.path.exists(os.path.join(root, head)) or os.path.exists(os.path.join(root, head + ".py"))
-            for root in (index.root, os.path.join(index.root, "src"))
-        )
+    def __init__(self, root: Path, overrides: dict[str, str] | None = None) -> None:
+        self.root = root
+        self.overrides = overrides or {}
+        self._index: ProjectIndex | None = None
+        self._found: dict[str, str] = {}
 
-    def canonical_name(target: str) -> str:
-        if target in known or "." not in target:
+    def __call__(self, target: str) -> str:
+        if "." not in target:
             return target
-        if target not in canonical_names:
+        if target not in self._found:
             found = target
-            if project_head(target.split(".")[0]):
-                symbol = index.lookup(target, None)
+            head = target.split(".")[0]
+            root = str(self.root)
+            if any(os.path.exists(os.path.join(base, name)) for base in (root, os.path.join(root, "src")) for name in (head, head + ".py")):
+                if self._index is None:
+                    self._index = ProjectIndex(self.root, overrides=self.overrides)
+                symbol = self._index.lookup(target, None)
                 if symbol is not None and symbol.module is not None and symbol.kind in ("function", "class"):
-                    module_name = symbol.module.name
-                    name = f"{module_name}.{symbol.name}" if module_name else symbol.name
+                    name = f"{symbol.module.name}.{symbol.name}" if symbol.module.name else symbol.name
                     found = f"{name}.__init__" if symbol.kind == "class" else name
-            canonical_names[target] = found
-        return canonical_names[target]
-
-    linked = []
-    for analysis in analyses:
-        edges = tuple((caller, tuple(sorted({canonical_name(t) for t in targets}))) for caller, targets in analysis.calls_from)
-        linked.append(replace(analysis, calls_from=edges))
-    return linked
+            self._found[target] = found
+        return self._found[target]
 
 
-def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
+def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str] | None = None) -> list[FileAnalysis]:
     """Mark calls reached from an entry point in any file: a handler's helper in another
     module is user-facing too. Wrapped SDK calls (made inside a wrapper whose callers were
-    found) are marked so rules judge the callers, where the prompt is written."""
+    found) are marked so rules judge the callers, where the prompt is written. `targets`
+    canonicalizes an edge target no analysed function is named like (see EdgeTargets)."""
     edges: dict[str, set[str]] = {}
     entries: list[Handler] = []
     wrapped: set[tuple[str, int]] = set()
@@ -524,6 +541,7 @@ def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
             if call.via is not None:
                 wrapped.update((path, span.start.row) for path, span in call.related)
                 wrappers_called.add(call.via)
+    known = set(edges) | {c.context.function for a in analyses for c in a.calls if c.context.function}
     reached: dict[str, Handler] = {}
     # User-facing entry points first, so a function reached from both counts as user-facing.
     for entry in sorted(entries, key=lambda h: not h.user_facing):
@@ -533,7 +551,8 @@ def link_entry_points(analyses: list[FileAnalysis]) -> list[FileAnalysis]:
             if function in reached:
                 continue
             reached[function] = entry
-            pending.extend(edges.get(function, ()))
+            for target in edges.get(function, ()):
+                pending.append(target if target in known or targets is None else targets(target))
     linked = []
     for analysis in analyses:
         calls = []
@@ -668,7 +687,7 @@ def lint(
 ) -> LintResult:
     run = analyze_run(paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides, progress=progress)
     analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
-    analyses = link_entry_points(analyses)
+    analyses = link_entry_points(analyses, run.targets)
     reader = SourceReader(overrides)
     reported = reported_files(analyses, given)
     cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides)

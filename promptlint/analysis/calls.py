@@ -77,6 +77,8 @@ class CallFinder:
     wrapper_names: frozenset[str] | None = frozenset()
     known_wrappers: dict[str, tuple[WrapperDef, ...]] = field(default_factory=dict)
     budget: Budget = field(default_factory=Budget)
+    # A later round of wrapper finding: only calls of these names, no edges or entry points.
+    only: frozenset[str] | None = None
 
     def __post_init__(self) -> None:
         self.objects = Objects(self.index, self.registry, self.budget)
@@ -100,12 +102,14 @@ class CallFinder:
         for function in functions:
             scope = Scope(module, None if function.name == MODULE_FUNCTION else function)
             for info in function.calls:
+                if self.only is not None and _last_name(info.call.func) not in self.only:
+                    continue
                 self.budget.start_call()
                 try:
                     self.visit(info, function, scope)
                 except CallBudgetExceeded:
                     continue  # this call took too much work to follow: the rest of the file goes on
-        handlers = entrypoints.module_handlers(module, self.objects)
+        handlers = entrypoints.module_handlers(module, self.objects) if self.only is None else []
         return FileAnalysis(
             filename=module.path,
             calls=tuple(self.calls),
@@ -678,6 +682,7 @@ def analyze_module(
     wrapper_names: frozenset[str] | None = frozenset(),
     known_wrappers: dict[str, tuple[WrapperDef, ...]] | None = None,
     budget: Budget | None = None,
+    only: frozenset[str] | None = None,
 ) -> FileAnalysis:
     """All LLM calls, wrappers and entry points of one module."""
     finder = CallFinder(
@@ -687,6 +692,7 @@ def analyze_module(
         wrapper_names=wrapper_names,
         known_wrappers=known_wrappers or {},
         budget=budget or Budget(),
+        only=only,
     )
     return finder.run()
 
