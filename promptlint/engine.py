@@ -222,6 +222,7 @@ class _File:
     module: str
     package: str
     imports: set[str] | None = None
+    calls: set[str] | None = None
 
 
 def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError]) -> list[_File]:
@@ -246,53 +247,74 @@ def _imports(file: _File) -> set[str]:
     return file.imports
 
 
-def select(project: list[_File], given: set[str], config: Config) -> tuple[set[str], set[str]]:
-    """The files to analyse: (files that may hold a call, entry-point files that may reach
-    one). `project` holds every file the selection may look at; `given` the ones linted.
+def select(project: list[_File], given: set[str], config: Config) -> set[str]:
+    """The files that may hold an LLM call. `project` holds every file the selection may
+    look at; `given` the ones linted.
 
-    1. Files that import an SDK and spell a call it is made with.
-    2. Files that spell such a call and import a project module that imports an SDK (a
-       client built in clients.py, called in bot.py).
-    3. Files that define an entry point and import a chosen file, until nothing new.
-    4. Files that import a given file (pre-commit passed a prompts module: the calls that
+    1. Files that import an SDK and spell a call it is made with, or spell a call whose
+       shape is an SDK's (`client.chat.completions.create(...)` on a client passed in).
+    2. Files that spell such a call and import a project module that imports an SDK and
+       builds a client with it (a client built in clients.py, called in bot.py).
+    3. Files that import a given file (pre-commit passed a prompts module: the calls that
        send its prompts are read again).
+
+    Entry points reaching the calls are chosen after analysis (`select_entries`).
     """
     wrapper_modules, wrapper_calls = prefilter.configured_wrapper_names(config.wrappers)
     configured = prefilter.name_calls(wrapper_calls)
+    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
     chosen: set[str] = set()
     client_modules: set[str] = set(wrapper_modules)
     for file in project:
         if prefilter.sdk_imports(file.data):
-            client_modules.add(file.module)
+            if prefilter.builds_client(file.data):
+                client_modules |= _names(file, roots)
             if prefilter.may_call_sdk(file.data):
                 chosen.add(file.path)
         elif prefilter.has_distinctive_call(file.data):
             chosen.add(file.path)
         if configured is not None and configured.search(file.data):
             chosen.add(file.path)
-    client_modules |= {name.rsplit(".", 1)[-1] for name in client_modules}
     for file in project:
-        if file.path not in chosen and prefilter.has_call_shape(file.data) and _imports(file) & client_modules:
+        if file.path not in chosen and _imports(file) & client_modules and prefilter.has_call_shape(file.data):
             chosen.add(file.path)
-    given_modules = {f.module for f in project if f.path in given}
-    given_modules |= {name.rsplit(".", 1)[-1] for name in given_modules}
+    given_modules = {name for f in project if f.path in given for name in _names(f, roots)}
     for file in project:
         if file.path not in given and file.path not in chosen and _imports(file) & given_modules and prefilter.has_call_shape(file.data):
             chosen.add(file.path)
+    return chosen
+
+
+def select_entries(project: list[_File], reaching: set[str], analysed: set[str], config: Config) -> set[str]:
+    """Files that define an entry point and import, directly or through other such files,
+    a file whose analysis found an LLM call or wrapper (`reaching`): the call graph from
+    a route or a job to a call passes through them. Chosen after the calls are known, so
+    the many files that merely import an SDK module cost nothing here."""
+    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
     entries: set[str] = set()
-    modules = {f.module for f in project if f.path in chosen}
-    modules |= {name.rsplit(".", 1)[-1] for name in modules}
-    pending = [f for f in project if f.path not in chosen and prefilter.is_entry_file(os.path.basename(f.path), f.data)]
+    modules = {name for f in project if f.path in reaching for name in _names(f, roots)}
+    pending = [f for f in project if f.path not in analysed and prefilter.is_entry_file(os.path.basename(f.path), f.data)]
     while pending:
         reached = [f for f in pending if _imports(f) & modules]
         if not reached:
             break
         for file in reached:
             entries.add(file.path)
-            modules.add(file.module)
-            modules.add(file.module.rsplit(".", 1)[-1])
+            modules |= _names(file, roots)
         pending = [f for f in pending if f.path not in entries]
-    return chosen, entries
+    return entries
+
+
+def _names(file: _File, roots: list[str]) -> set[str]:
+    """The names an import can reach a file by: its module name, and its dotted path from
+    the project root (or `src/`), which differs when a folder has no `__init__.py`
+    (`from app.clients import x` reaching app/clients.py, which calls itself `clients`)."""
+    names = {file.module}
+    for root in roots:
+        if file.path.startswith(root + os.sep):
+            relative = file.path[len(root) + 1 : -3].replace(os.sep, ".")
+            names.add(relative[: -len(".__init__")] if relative.endswith(".__init__") else relative)
+    return names
 
 
 # ----------------------------------------------------------------------------- analysis
@@ -350,15 +372,10 @@ def analyze_run(
         others, _ = files.discover([config.root], config)
         extra = sorted({canonical(p) for p in others} - given_set)
         project_files += _read(extra, overrides_c, [])
-    chosen, entries = select(project_files, given_set, config)
-    too_large = {f.path for f in project_files if (f.path in chosen or f.path in entries) and len(f.data) > MAX_ANALYSED_BYTES}
-    for path in sorted(too_large):
-        if path in given_set:
-            size = next(len(f.data) for f in project_files if f.path == path)
-            errors.append(
-                FileError(path, f"not analysed: {size / 1e6:.1f} MB is over the {MAX_ANALYSED_BYTES / 1e6:.0f} MB limit (generated code? exclude it)")
-            )
-    targets = sorted((chosen | entries) - too_large)
+    chosen = select(project_files, given_set, config)
+    sizes = {f.path: len(f.data) for f in project_files}
+    too_large = {path for path in chosen if sizes[path] > MAX_ANALYSED_BYTES}
+    targets = sorted(chosen - too_large)
     jobs = max(1, min(jobs or os.cpu_count() or 1, os.cpu_count() or 1, len(targets) or 1))
     cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides_c)
     # Workers share summaries through a store; one process keeps them in memory anyway.
@@ -377,8 +394,17 @@ def analyze_run(
         hashes = {f.path: file_hash(f.data) for f in project_files}
         results = _analyze(targets, task, cache, hashes, jobs, progress)
         if task.wrapper_names is not None:
-            results = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)
+            results, task = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)
+        reaching = {path for path, result in results.items() if isinstance(result, FileAnalysis) and (result.calls or result.wrappers)}
+        entries = select_entries(project_files, reaching, set(results), config)
+        large_entries = {path for path in entries if sizes[path] > MAX_ANALYSED_BYTES}
+        too_large |= large_entries
+        results.update(_analyze(sorted(entries - large_entries), task, cache, hashes, jobs, progress))
         analyses = [result for _, result in sorted(results.items()) if isinstance(result, FileAnalysis)]
+    for path in sorted(too_large & given_set):
+        errors.append(
+            FileError(path, f"not analysed: {sizes[path] / 1e6:.1f} MB is over the {MAX_ANALYSED_BYTES / 1e6:.0f} MB limit (generated code? exclude it)")
+        )
     for path, result in sorted(results.items()):
         if isinstance(result, FileError) and (path in given_set or result.internal):
             errors.append(result)
@@ -430,7 +456,7 @@ def _wrapper_rounds(
     jobs: int,
     progress: Progress | None,
     skip: set[str],
-) -> dict[str, FileAnalysis | FileError]:
+) -> tuple[dict[str, FileAnalysis | FileError], _Task]:
     """Find the callers of wrappers: each round reads the files that spell a call of a
     wrapper found so far; the wrappers they define name the next round's files."""
     names: set[str] = set()
@@ -444,8 +470,10 @@ def _wrapper_rounds(
         if not new:
             break
         names |= new
-        pattern = prefilter.name_calls(frozenset(new))
-        callers = sorted(f.path for f in project_files if f.path not in skip and pattern is not None and pattern.search(f.data))
+        homes = {_module_of(wrapper.path) for name in new for wrapper in known[name]}
+        callers = sorted(
+            f.path for f in project_files if f.path not in skip and _called_names(f) & new and _imports_near(f, homes)
+        )
         if not callers:
             break
         task = replace(task, wrapper_names=frozenset(names), known_wrappers={k: tuple(x) for k, x in known.items()})
@@ -457,7 +485,35 @@ def _wrapper_rounds(
         for path, found in _analyze(seen, replace(task, only=frozenset(new)), cache, hashes, jobs, progress).items():
             if isinstance(found, FileAnalysis):
                 results[path] = _merged(results[path], found)  # type: ignore[arg-type]
-    return results
+    return results, task
+
+
+def _module_of(path: str) -> str:
+    return module_name_for(path)[0]
+
+
+def _imports_near(file: _File, homes: set[str]) -> bool:
+    """Whether a file imports from near a wrapper's module: the module itself, or a package
+    on its path sharing at least two components with it (`deepeval.models` for
+    `deepeval.models.llms.openai_model`); a whole top-level package (`litellm`) is too far
+    to tell its callers from everyone else's. A wrapper's own module counts too."""
+    if file.module in homes:
+        return True
+    for imported in _imports(file):
+        parts = imported.split(".")
+        for home in homes:
+            home_parts = home.split(".")
+            shared = min(2, len(home_parts))
+            if parts[:shared] == home_parts[:shared] and (home.startswith(imported) or imported.startswith(home)):
+                return True
+    return False
+
+
+def _called_names(file: _File) -> set[str]:
+    """Every name the file's bytes spell a call of (`name(`), read once."""
+    if file.calls is None:
+        file.calls = prefilter.called_names(file.data)
+    return file.calls
 
 
 def _merged(base: FileAnalysis, extra: FileAnalysis) -> FileAnalysis:
@@ -542,6 +598,9 @@ def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str
                 wrapped.update((path, span.start.row) for path, span in call.related)
                 wrappers_called.add(call.via)
     known = set(edges) | {c.context.function for a in analyses for c in a.calls if c.context.function}
+    # A re-exported function keeps its own name: a target whose last name no known
+    # function has cannot lead anywhere, and is not looked up.
+    last_names = {name.rsplit(".", 1)[-1] for name in known}
     reached: dict[str, Handler] = {}
     # User-facing entry points first, so a function reached from both counts as user-facing.
     for entry in sorted(entries, key=lambda h: not h.user_facing):
@@ -552,7 +611,10 @@ def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str
                 continue
             reached[function] = entry
             for target in edges.get(function, ()):
-                pending.append(target if target in known or targets is None else targets(target))
+                if target in known or targets is None:
+                    pending.append(target)
+                elif target.rsplit(".", 1)[-1] in last_names or target.endswith(".__init__"):
+                    pending.append(targets(target))
     linked = []
     for analysis in analyses:
         calls = []
