@@ -57,7 +57,7 @@ MIN_FILES_FOR_POOL = 24
 MAX_ANALYSED_BYTES = 2_000_000
 # Seconds one file's analysis may take before it is reported as too slow.
 DEFAULT_FILE_TIMEOUT = 20.0
-# Runs of at most this many chosen files check every call for a wrapper at once (no rounds).
+# Runs on a few files (pre-commit) check every call for a wrapper at once, with no rounds.
 SMALL_RUN = 40
 WRAPPER_ROUNDS = 4
 REPORT_URL = "https://github.com/promptlint/promptlint/issues"
@@ -388,7 +388,7 @@ def analyze_run(
             overrides=overrides_c,
             store=store,
             timeout=file_timeout,
-            wrapper_names=None if len(targets) <= SMALL_RUN else frozenset(),
+            wrapper_names=None if subset and len(targets) <= SMALL_RUN else frozenset(),
             known_wrappers={},
         )
         hashes = {f.path: file_hash(f.data) for f in project_files}
@@ -470,10 +470,7 @@ def _wrapper_rounds(
         if not new:
             break
         names |= new
-        homes = {_module_of(wrapper.path) for name in new for wrapper in known[name]}
-        callers = sorted(
-            f.path for f in project_files if f.path not in skip and _called_names(f) & new and _imports_near(f, homes)
-        )
+        callers = sorted(_callers(project_files, new, known, skip))
         if not callers:
             break
         task = replace(task, wrapper_names=frozenset(names), known_wrappers={k: tuple(x) for k, x in known.items()})
@@ -486,6 +483,23 @@ def _wrapper_rounds(
             if isinstance(found, FileAnalysis):
                 results[path] = _merged(results[path], found)  # type: ignore[arg-type]
     return results, task
+
+
+# A wrapper name called in more files than this is a common word (`request`, `call`): only
+# its callers that import from near the wrapper's module are read.
+COMMON_NAME_FILES = 150
+
+
+def _callers(project_files: list[_File], names: set[str], known: dict[str, list[WrapperDef]], skip: set[str]) -> set[str]:
+    """The files that may call one of the wrappers named `names`."""
+    found: set[str] = set()
+    for name in names:
+        calling = [f for f in project_files if f.path not in skip and name in _called_names(f)]
+        if len(calling) > COMMON_NAME_FILES:
+            homes = {_module_of(wrapper.path) for wrapper in known[name]}
+            calling = [f for f in calling if _imports_near(f, homes)]
+        found.update(f.path for f in calling)
+    return found
 
 
 def _module_of(path: str) -> str:
@@ -522,7 +536,16 @@ def _merged(base: FileAnalysis, extra: FileAnalysis) -> FileAnalysis:
     calls = base.calls + tuple(c for c in extra.calls if (c.span, c.via) not in have)
     wrappers = base.wrappers + tuple(w for w in extra.wrappers if w.function not in {x.function for x in base.wrappers})
     dependencies = tuple(sorted(set(base.dependencies) | set(extra.dependencies)))
-    return replace(base, calls=tuple(sorted(calls, key=lambda c: c.span.start)), wrappers=wrappers, dependencies=dependencies)
+    edges: dict[str, set[str]] = {caller: set(callees) for caller, callees in base.calls_from}
+    for caller, callees in extra.calls_from:
+        edges.setdefault(caller, set()).update(callees)
+    return replace(
+        base,
+        calls=tuple(sorted(calls, key=lambda c: c.span.start)),
+        wrappers=wrappers,
+        dependencies=dependencies,
+        calls_from=tuple(sorted((caller, tuple(sorted(callees))) for caller, callees in edges.items())),
+    )
 
 
 class _summary_store:

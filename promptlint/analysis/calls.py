@@ -127,7 +127,7 @@ class CallFinder:
         self.record_edge(self.caller_name(function, info), callee, call, here)
         if callee is None and worth:
             callee = self.shape(call, here)
-        if callee is None or _mocks_llm(function):
+        if callee is None or _mocks_llm(function, _last_name(call.func)):
             return
         target = self.sdk_target(callee, call, here)
         if target is not None:
@@ -143,7 +143,8 @@ class CallFinder:
             if configured is not None:
                 self.calls.append(self.configured_call(configured, call, here, info, function))
                 return
-            self.wrapper_call(callee, call, here, info, function)
+            target = self.polymorphic(callee, call, here)  # `self._call()`: a subclass's override
+            self.wrapper_call(target if isinstance(target, ProjectFunction) else callee, call, here, info, function)
             self.passed_method_call(callee, call, here, info, function)
 
     # ------------------------------------------------------------------ targets
@@ -217,7 +218,7 @@ class CallFinder:
         )
         built = self.build(site, first.obj)
         if built is not None:
-            params = flowing_params([*call.args, *(value for _, value in call.keywords)], function) if function.name != MODULE_FUNCTION else set()
+            params = flowing_params([*call.args, *(value for _, value in call.keywords)], function, self.module) if function.name != MODULE_FUNCTION else set()
             # A wrapper passing its own parameters on to another is a hop, not where a
             # prompt is written: its callers are (if any are found, they say so).
             self.calls.append(replace(built, wrapped=True) if params else built)
@@ -450,8 +451,9 @@ class CallFinder:
         if head == scope.self_name and rest and "." not in rest:
             cls = scope.method_class()
             return f"{cls.qualname}.{rest}" if cls is not None else None
-        if rest and "." not in rest and scope.function is not None:
-            for binding in reversed(scope.function.bindings.get(head, ())):
+        if rest and "." not in rest:
+            local = scope.function.bindings.get(head, ()) if scope.function is not None else ()
+            for binding in reversed(local or scope.module.bindings.get(head, ())):
                 if binding.kind == "assign" and isinstance(binding.value, v.Call):
                     constructor = v.dotted(binding.value.func)
                     owner = qualify(constructor, scope) if constructor else None
@@ -581,21 +583,26 @@ def _imported_call(name: str, module: ModuleSummary) -> bool:
     return qualified is not None and REGISTRY.knows(qualified)
 
 
-LLM_WORDS = ("openai", "anthropic", "litellm", "completion", "genai", "langchain", "chat", "llm", "messages", "create", "generate")
+LLM_WORDS = ("openai", "anthropic", "litellm", "completion", "genai", "langchain", "chat", "llm", "messages", "create", "generate", "client")
 
 
-def _mocks_llm(function: FunctionSummary) -> bool:
+def _mocks_llm(function: FunctionSummary, called: str | None = None) -> bool:
     """Whether a function patches something LLM-ish (`@patch("app.llm.litellm_completion")`,
-    `with patch.object(client.chat.completions, "create")`): its calls reach a mock and
-    send nothing."""
+    `with patch.object(client.chat.completions, "create")`, `monkeypatch.setattr(model,
+    "_call_client", fake)`), or patches the very function called
+    (`@patch("app.models.Backend.run")` around `model.run(...)`): its calls reach a mock
+    and send nothing."""
     for value in (*function.decorators, *(info.call for info in function.calls)):
-        if not isinstance(value, v.Call) or _last_name(value.func) not in ("patch", "object", "dict", "multiple"):
+        if not isinstance(value, v.Call) or _last_name(value.func) not in ("patch", "object", "dict", "multiple", "setattr"):
             continue
-        if "patch" not in (v.dotted(value.func) or ""):
+        dotted = v.dotted(value.func) or ""
+        if "patch" not in dotted and dotted not in ("monkeypatch.setattr", "mocker.patch.object"):
             continue
         texts = [a.value.lower() for a in value.args if isinstance(a, v.Str)]
         texts += [(v.dotted(a) or "").lower() for a in value.args]
         if any(word in text for text in texts for word in LLM_WORDS):
+            return True
+        if called and any(text.rsplit(".", 1)[-1] == called.lower() for text in texts):
             return True
     return False
 
@@ -626,14 +633,19 @@ TEXT_CALLS = frozenset(
 )
 
 
-def flowing_params(values: list[v.Value], function: FunctionSummary) -> set[str]:
-    """The function's parameters whose value reaches `values` as text: read directly or
-    through local assignments, list building, f-strings, `+`, displays and string-building
-    calls, but not through other calls (`json.load(open(path))` reads a file, it does not
-    forward `path` as a prompt)."""
+def flowing_params(values: list[v.Value], function: FunctionSummary, module: ModuleSummary | None = None) -> set[str]:
+    """The function's parameters (with `module`, also those of the functions enclosing it,
+    which a closure reads) whose value reaches `values` as text: read directly or through
+    local assignments, list building, f-strings, `+`, displays and string-building calls,
+    but not through other calls (`json.load(open(path))` reads a file, it does not forward
+    `path` as a prompt)."""
     params = {p.name for p in function.params}
     if function.class_name is not None and function.first_param:
         params.discard(function.first_param)
+    outer = module.functions.get(function.parent) if module is not None and function.parent else None
+    while outer is not None:
+        params |= {p.name for p in outer.params if p.name != (outer.first_param if outer.class_name else None)}
+        outer = module.functions.get(outer.parent) if outer.parent else None
     if not params:
         return set()
     found: set[str] = set()
