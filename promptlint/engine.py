@@ -620,10 +620,20 @@ def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str
             if call.via is not None:
                 wrapped.update((path, span.start.row) for path, span in call.related)
                 wrappers_called.add(call.via)
-    known = set(edges) | {c.context.function for a in analyses for c in a.calls if c.context.function}
-    # A re-exported function keeps its own name: a target whose last name no known
-    # function has cannot lead anywhere, and is not looked up.
-    last_names = {name.rsplit(".", 1)[-1] for name in known}
+    # Only functions that may lead to a call matter: those holding one, and, backwards,
+    # those with an edge to one. A re-exported function keeps its own name, so a target is
+    # matched by its last name until an entry point's walk reaches it and it is looked up.
+    leading = {c.context.function for a in analyses for c in a.calls if c.context.function}
+    last_names = {name.rsplit(".", 1)[-1] for name in leading}
+    changed = True
+    while changed:
+        changed = False
+        for caller, callees in edges.items():
+            if caller not in leading and any(t in leading or t.rsplit(".", 1)[-1] in last_names for t in callees):
+                leading.add(caller)
+                last_names.add(caller.rsplit(".", 1)[-1])
+                changed = True
+    known = set(edges) | leading
     reached: dict[str, Handler] = {}
     # User-facing entry points first, so a function reached from both counts as user-facing.
     for entry in sorted(entries, key=lambda h: not h.user_facing):
@@ -636,7 +646,7 @@ def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str
             for target in edges.get(function, ()):
                 if target in known or targets is None:
                     pending.append(target)
-                elif target.rsplit(".", 1)[-1] in last_names or target.endswith(".__init__"):
+                elif target.rsplit(".", 1)[-1] in last_names:
                     pending.append(targets(target))
     linked = []
     for analysis in analyses:

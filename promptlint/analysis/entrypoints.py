@@ -112,6 +112,8 @@ def module_handlers(module: ModuleSummary, objects: Objects) -> list[Handler]:
         if _imports_any(module, ("streamlit",)):
             name = module_function(module)
             handlers[name] = Handler("streamlit", name, None, True)
+    if not _imports_any(module, ("gradio", "rq", "starlette", "fastapi", "flask", "quart", "sanic", "litestar", "django", "ninja", "aiohttp")):
+        return list(handlers.values())  # routes, callbacks and jobs registered by calls need one of these
     for function in (*module.functions.values(), *( [top] if top is not None else [])):
         scope = Scope(module, None if function.name == MODULE_FUNCTION else function)
         for info in function.calls:
