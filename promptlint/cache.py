@@ -4,8 +4,9 @@
 Analysis (libcst parsing and prompt resolution) is the expensive step, and its result for a
 file depends only on the file's bytes, the configuration, the promptlint version and the
 project files it read (imported prompts, client modules): the entry stores all four and is
-used only when every one still matches. One entry per source file (named by a hash of its
-path) is overwritten as the file changes, so the directory does not grow with history.
+used only when every one still matches. One entry per source file and analysis slot (the
+file's whole analysis, and each wrapper round's re-reading of it; named by a hash of both) is
+overwritten as the file changes, so the directory does not grow with history.
 
 Entries are JSON decoded against `FileAnalysis`'s type hints (see `serialize`), never
 pickle: a planted or corrupt entry is a miss, not code execution. Failing to write the
@@ -49,7 +50,7 @@ class ResultsCache:
         self.version = version
         self._hashes: dict[str, str] = {}  # dependency path -> current hash, per run
 
-    def get(self, path: Path, content_hash: str, extra: str = "") -> FileAnalysis | None:
+    def get(self, path: Path, content_hash: str, extra: str = "", slot: str = "") -> FileAnalysis | None:
         """The stored analysis of `path` if it is still valid for these bytes, else None.
 
         Valid means: the same bytes, configuration, version and `extra` (what else the
@@ -58,7 +59,7 @@ class ResultsCache:
         if not self.enabled:
             return None
         try:
-            entry = json.loads(self._entry_path(path).read_bytes())
+            entry = json.loads(self._entry_path(path, slot).read_bytes())
         except (OSError, ValueError):  # no entry, unreadable, or not JSON
             return None
         if not isinstance(entry, dict) or entry.get("key") != self._key(path, content_hash, extra):
@@ -72,15 +73,15 @@ class ResultsCache:
                 return None
         return analysis
 
-    def put(self, path: Path, content_hash: str, analysis: FileAnalysis, extra: str = "") -> None:
-        """Store the analysis of `path` (replacing any older entry), atomically."""
+    def put(self, path: Path, content_hash: str, analysis: FileAnalysis, extra: str = "", slot: str = "") -> None:
+        """Store the analysis of `path` in `slot` (replacing any older entry), atomically."""
         if not self.enabled:
             return
         try:
             payload = json.dumps({"key": self._key(path, content_hash, extra), "analysis": encode(analysis)})
         except (TypeError, ValueError, RecursionError):
             return
-        self._write(self._entry_path(path), payload)
+        self._write(self._entry_path(path, slot), payload)
 
     # ----------------------------------------------------------------- whole runs
 
@@ -133,8 +134,9 @@ class ResultsCache:
             "extra": extra,
         }
 
-    def _entry_path(self, path: Path) -> Path:
-        name = hashlib.blake2b(os.path.abspath(path).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    def _entry_path(self, path: Path, slot: str = "") -> Path:
+        named = os.path.abspath(path) + ("\0" + slot if slot else "")
+        name = hashlib.blake2b(named.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
         return self.directory / f"{name}.json"
 
     def _current_hash(self, dependency: str) -> str:

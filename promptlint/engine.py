@@ -419,13 +419,15 @@ def _analyze(
     hashes: dict[str, str],
     jobs: int,
     progress: Progress | None,
+    slot: str = "",
 ) -> dict[str, FileAnalysis | FileError]:
-    """One round: cached analyses where still valid, the rest analysed."""
+    """One round: cached analyses where still valid, the rest analysed. `slot` keeps a
+    wrapper round's re-reading of a file apart from the file's whole analysis in the cache."""
     results: dict[str, FileAnalysis | FileError] = {}
     pending = []
     extra = _round_key(task)
     for path in paths:
-        cached = cache.get(Path(path), hashes[path], extra)
+        cached = cache.get(Path(path), hashes[path], extra, slot)
         if cached is not None:
             results[path] = cached
         else:
@@ -434,7 +436,7 @@ def _analyze(
     for path, result in zip(pending, _run_round(pending, task, jobs, progress, done, len(paths))):
         results[path] = result
         if isinstance(result, FileAnalysis):
-            cache.put(Path(path), hashes[path], result, extra)
+            cache.put(Path(path), hashes[path], result, extra, slot)
     return results
 
 
@@ -460,7 +462,7 @@ def _wrapper_rounds(
     """Find the callers of wrappers: each round reads the files that spell a call of a
     wrapper found so far; the wrappers they define name the next round's files."""
     names: set[str] = set()
-    for _ in range(WRAPPER_ROUNDS):
+    for round_number in range(1, WRAPPER_ROUNDS + 1):
         known: dict[str, list[WrapperDef]] = {}
         for result in results.values():
             if isinstance(result, FileAnalysis):
@@ -479,7 +481,8 @@ def _wrapper_rounds(
         seen = [path for path in callers if isinstance(results.get(path), FileAnalysis)]
         fresh = [path for path in callers if path not in results]
         results.update(_analyze(fresh, task, cache, hashes, jobs, progress))
-        for path, found in _analyze(seen, replace(task, only=frozenset(new)), cache, hashes, jobs, progress).items():
+        rereading = replace(task, only=frozenset(new))
+        for path, found in _analyze(seen, rereading, cache, hashes, jobs, progress, f"round-{round_number}").items():
             if isinstance(found, FileAnalysis):
                 results[path] = _merged(results[path], found)  # type: ignore[arg-type]
     return results, task

@@ -614,4 +614,4 @@ def test_unparseable_file_exits_2_even_with_findings(plain: Path) -> None:
     run = promptlint("check", "plain", "--output-format", "concise", "--exit-zero", cwd=plain)
     assert run.code == 2
     assert any(HEADER.match(line) for line in run.out.splitlines())  # other files still checked
-    assert re.search(r"plain/broken\.py(:\d+)?: error: .*syntax", run.err)
+    assert re.search(r"plain/broken\.py:3:7: error: .*syntax", run.err), run.err  # the error's own line and column
