@@ -16,6 +16,7 @@ ignore = ["PRM401"]
 exclude = [".venv", "build"]    # gitignore-style patterns relative to the config's
 extend-exclude = ["legacy/"]    # directory; `exclude` replaces the defaults
 calls-per-month = 1000000
+file-timeout = 20                # seconds one file's analysis may take (0: no limit)
 
 [tool.promptlint.per-file-ignores]
 "tests/" = ["PRM1"]              # gitignore-style pattern -> selectors
@@ -81,6 +82,8 @@ WRAPPER_PROVIDERS = frozenset({"openai", "anthropic", "litellm", "google", "lang
 CONFIG_FILENAME = "promptlint.toml"
 PYPROJECT_FILENAME = "pyproject.toml"
 TABLE = "[tool.promptlint]"
+# Seconds one file's analysis may take before it is reported as too slow (`file-timeout`).
+DEFAULT_FILE_TIMEOUT = 20.0
 
 
 class ConfigError(Exception):
@@ -129,6 +132,7 @@ class Config:
     models: Mapping[str, ModelOverride] = field(default_factory=dict)
     wrappers: tuple[Wrapper, ...] = ()
     calls_per_month: int | None = None
+    file_timeout: float = DEFAULT_FILE_TIMEOUT
 
 
 # --------------------------------------------------------------------------- finding
@@ -202,7 +206,6 @@ _LIST_KEYS = {
     "extend-select": "extend_select",
 }
 _PATTERN_KEYS = {"exclude": "exclude", "extend-exclude": "extend_exclude"}
-_TABLE_KEYS = {"per-file-ignores", "models", "wrappers", "calls-per-month"}
 _MODEL_KEYS = {
     "alias-of": "alias_of",
     "input": "input",
@@ -232,6 +235,10 @@ def _build(table: Any, source: Path) -> Config:
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ConfigError(f"{where}: 'calls-per-month' in {TABLE} must be a non-negative integer{_got_number(value)}")
             values["calls_per_month"] = value
+        elif key == "file-timeout":
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < float("inf"):
+                raise ConfigError(f"{where}: 'file-timeout' in {TABLE} must be a non-negative number of seconds{_got_number(value)}")
+            values["file_timeout"] = float(value)
         elif key == "models":
             values["models"] = _models(value, where)
         elif key == "wrappers":

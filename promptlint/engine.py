@@ -55,8 +55,6 @@ from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, Wrapp
 MIN_FILES_FOR_POOL = 24
 # Files that may hold a call but are larger than this are reported, not parsed.
 MAX_ANALYSED_BYTES = 2_000_000
-# Seconds one file's analysis may take before it is reported as too slow.
-DEFAULT_FILE_TIMEOUT = 20.0
 # Runs on a few files (pre-commit) check every call for a wrapper at once, with no rounds.
 SMALL_RUN = 40
 WRAPPER_ROUNDS = 4
@@ -354,7 +352,6 @@ def analyze_run(
     use_cache: bool = True,
     overrides: dict[Path, str] | None = None,
     progress: Progress | None = None,
-    file_timeout: float = DEFAULT_FILE_TIMEOUT,
 ) -> Run:
     """Analyse every chosen file under `paths`. Paths in results are canonical (absolute,
     symlinks kept)."""
@@ -387,7 +384,7 @@ def analyze_run(
             wrappers=config.wrappers,
             overrides=overrides_c,
             store=store,
-            timeout=file_timeout,
+            timeout=config.file_timeout,
             wrapper_names=None if subset and len(targets) <= SMALL_RUN else frozenset(),
             known_wrappers={},
         )

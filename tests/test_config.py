@@ -196,6 +196,9 @@ phrases = ["please"]
         ("exclude = [1]", "'exclude' in [tool.promptlint] must be a list of strings"),
         ("calls-per-month = -1", "'calls-per-month' in [tool.promptlint] must be a non-negative integer"),
         ("calls-per-month = true", "'calls-per-month'"),
+        ("file-timeout = -1", "'file-timeout' in [tool.promptlint] must be a non-negative number of seconds"),
+        ('file-timeout = "20s"', "'file-timeout' in [tool.promptlint] must be a non-negative number of seconds"),
+        ("file-timeout = inf", "'file-timeout'"),
         (
             '[per-file-ignores]\n"tests/" = ["PRM3"]',
             "unknown rule code 'PRM3' in 'tests/' in [tool.promptlint.per-file-ignores]",
