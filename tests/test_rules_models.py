@@ -368,7 +368,9 @@ def test_prm403_stays_quiet_about_ids_a_price_table_cannot_know(tmp_path: Path, 
     assert findings(tmp_path, "PRM403") == []
 
 
-def test_prm403_constant_gets_a_display_only_suggestion_at_the_name(tmp_path: Path) -> None:
+def test_prm403_constant_is_reported_and_fixed_where_it_is_written(tmp_path: Path) -> None:
+    """Two calls using one misspelt constant: one finding, at the literal, whose fix
+    rewrites it (unsafe: it changes the model both calls use)."""
     project(
         tmp_path,
         """
@@ -379,11 +381,16 @@ def test_prm403_constant_gets_a_display_only_suggestion_at_the_name(tmp_path: Pa
 
         def answer(question):
             return client.messages.create(model=MODEL, max_tokens=64, messages=[{"role": "user", "content": question}])
+
+        def summarize(text):
+            return client.messages.create(model=MODEL, max_tokens=64, messages=[{"role": "user", "content": text}])
         """,
     )
     (found,) = findings(tmp_path, "PRM403")
-    assert found.fix is not None and found.fix.applicability is Applicability.DISPLAY_ONLY
-    assert (found.span.start.row, found.span.start.column) == (7, 41)  # `MODEL` at the call
+    assert (found.span.start.row, found.span.start.column) == (3, 9)  # the literal MODEL holds
+    assert found.fix is not None and found.fix.applicability is Applicability.UNSAFE
+    (edit,) = found.fix.edits
+    assert edit.span == found.span and edit.content.startswith('"claude-')
 
 
 def test_analysis_does_not_read_a_call_input_as_the_model(tmp_path: Path) -> None:
@@ -460,3 +467,99 @@ def test_the_suggested_cheaper_model_serves_for_90_days(model: str, today: date,
     assert chosen is not None and chosen.id == suggested
     shutdown = chosen.shutdown
     assert shutdown is None or (shutdown - today).days >= 90
+
+
+def test_prm402_one_finding_for_a_default_model_many_calls_use(tmp_path: Path) -> None:
+    """A module constant and a parameter default, each used by two calls: one finding per
+    literal, where it is written (the reviewer counted the per-call copies as duplicates)."""
+    project(
+        tmp_path,
+        """
+        from openai import OpenAI
+
+        DEFAULT_MODEL = "gpt-3.5-turbo"
+        client = OpenAI()
+
+        def ask(question, model="gpt-4-0613"):
+            return client.chat.completions.create(model=model, messages=[{"role": "user", "content": question}])
+
+        def answer(question):
+            return client.chat.completions.create(model=DEFAULT_MODEL, messages=[{"role": "user", "content": question}])
+
+        def summarize(text):
+            return client.chat.completions.create(model=DEFAULT_MODEL, messages=[{"role": "user", "content": text}])
+
+        ask("first")
+        ask("second")
+        """,
+    )
+    rows = sorted(found.span.start.row for found in findings(tmp_path, "PRM402"))
+    assert rows == [3, 6]  # DEFAULT_MODEL's literal, the parameter's default
+
+
+@pytest.mark.parametrize("declaration", ["@dataclass\nclass Agent:", "class Agent(BaseModel):"])
+def test_prm402_a_model_field_is_what_the_constructor_is_given(tmp_path: Path, declaration: str) -> None:
+    """`model: str = "gpt-3.5-turbo"` on a dataclass or pydantic model is a default: the
+    call sends whatever `Agent(model=...)` was given, unknown here."""
+    project(
+        tmp_path,
+        f"""
+from dataclasses import dataclass
+from openai import OpenAI
+from pydantic import BaseModel
+
+{declaration}
+    model: str = "gpt-3.5-turbo"
+
+    def run(self, question):
+        return OpenAI().chat.completions.create(model=self.model, messages=[{{"role": "user", "content": question}}])
+""",
+    )
+    assert findings(tmp_path, "PRM402") == []
+
+
+def test_prm402_a_plain_class_attribute_is_the_model_sent(tmp_path: Path) -> None:
+    project(
+        tmp_path,
+        """
+        from openai import OpenAI
+
+        class Agent:
+            model = "gpt-3.5-turbo"
+
+            def run(self, question):
+                return OpenAI().chat.completions.create(model=self.model, messages=[{"role": "user", "content": question}])
+        """,
+    )
+    (found,) = findings(tmp_path, "PRM402")
+    assert "gpt-3.5-turbo" in found.message and found.span.start.row == 7  # `self.model` at the call
+
+
+WRAPPED_ROUTER = """
+from openai import OpenAI
+
+client = OpenAI()
+
+def ask(system, text, model{default}):
+    return client.chat.completions.create(
+        model=model,
+        max_tokens=4,
+        messages=[{{"role": "system", "content": system}}, {{"role": "user", "content": text}}],
+    )
+
+def route(ticket):
+    return ask("Classify the ticket as bug or feature. Answer with one word.", ticket{passed})
+"""
+
+
+def test_prm401_judges_a_wrapper_call_at_the_model_its_caller_passes(tmp_path: Path) -> None:
+    project(tmp_path, WRAPPED_ROUTER.format(default="", passed=', model="gpt-5.5"'))
+    (found,) = findings(tmp_path, "PRM401")
+    assert found.span.start.row == 13 and "gpt-5.5" in found.message
+
+
+def test_prm401_a_model_the_wrapper_names_itself_is_not_blamed_on_its_callers(tmp_path: Path) -> None:
+    """The wrapper's own default serves every caller: judged at the SDK call (where the
+    prompt is a parameter, so nothing is known of the task), never at one caller."""
+    project(tmp_path, WRAPPED_ROUTER.format(default='="gpt-5.5"', passed=""))
+    assert [found.span.start.row for found in findings(tmp_path, "PRM401")] == []

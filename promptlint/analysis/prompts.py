@@ -849,6 +849,8 @@ class Prompts:
         base = value.base
         if isinstance(base, v.Ref) and base.name == scope.self_name:
             cls = scope.method_class()
+            if cls is not None and self.set_by_constructor(cls, value.name):
+                return None  # `model: str = "x"` on a model class: whatever the caller passes
             for ref in self.objects.mro(cls) if cls is not None else ():
                 if value.name in ref.cls.attributes:
                     binding = ref.cls.attributes[value.name][-1]
@@ -873,6 +875,20 @@ class Prompts:
         if head not in scope.module.imports:
             return None
         return self.imported_value(qualified, scope)
+
+    def set_by_constructor(self, cls, name: str) -> bool:
+        """Whether instances get `name` from their constructor: a field of a dataclass or a
+        pydantic/attrs model, or a parameter of `__init__` (then a class-level value is a
+        default, not what a call uses)."""
+        for ref in self.objects.mro(cls):
+            init = ref.module.functions.get(f"{ref.cls.name}.__init__")
+            if init is not None and init.param(name) is not None:
+                return True
+            decorated = {(v.dotted(d.func if isinstance(d, v.Call) else d) or "").rsplit(".", 1)[-1] for d in ref.cls.decorators}
+            based = {(v.dotted(b) or "").rsplit(".", 1)[-1] for b in ref.cls.bases}
+            if name in ref.cls.attributes and (decorated & {"dataclass", "define", "attrs", "frozen"} or based & {"BaseModel", "BaseSettings"}):
+                return True
+        return False
 
     def imported_value(self, qualified: str, scope: Scope) -> tuple[v.Value, Scope] | None:
         """The expression an imported constant holds in its own module."""

@@ -183,8 +183,18 @@ class CallSite:
         return (param.default, Scope(scope.module)) if param is not None and param.default is not None else None
 
     def model_argument(self, name: str, value: v.Value, scope: Scope) -> Argument | None:
-        """The argument as written, when it is written in the reported file (at the call, or
-        where the client or model was built); None elsewhere."""
+        """Where the model id is written, when in the reported file: at the call, where the
+        client or model was built, or the literal a name or a parameter's default holds
+        (one place per literal however many calls use it). For a call through a wrapper,
+        only a model its caller passes counts: one inside the wrapper is judged there."""
+        while isinstance(value, v.Ref) and value.name in scope.arguments:
+            value, scope = scope.arguments[value.name]
+        if self.via is not None and not _within(value.loc, self.report_loc):
+            return None
+        if isinstance(value, v.Ref):
+            followed, followed_scope = self.prompts.follow(value, scope)
+            if isinstance(followed, v.Str):
+                value, scope = followed, followed_scope
         if value.loc == v.NO_LOC or scope.module.path != self.report_filename:
             return None
         return self.make_argument(name, value, scope)
@@ -252,6 +262,10 @@ class CallSite:
     def stream_is_dynamic(self) -> bool:
         found = self.argument("stream", "streaming")
         return found is not None and self.prompts.literal(*found) is UNKNOWN
+
+
+def _within(inner: v.Loc, outer: v.Loc) -> bool:
+    return outer[:2] <= inner[:2] and inner[2:] <= outer[2:]
 
 
 def expand_arguments(call: v.Call, scope: Scope, prompts: Prompts) -> dict[str, tuple[v.Value, Scope]]:

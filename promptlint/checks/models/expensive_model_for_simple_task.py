@@ -178,6 +178,10 @@ class ExpensiveModelForSimpleTask(Rule):
       delta when the output is short by format or instruction rather than by a cap.
     """
 
+    # The model is judged where it is written: at the SDK call inside a wrapper, or at a
+    # wrapper call that passes it.
+    judges_wrapped_calls = True
+
     code = "PRM401"
     name = "expensive-model-for-simple-task"
     Options = Options
@@ -628,6 +632,8 @@ class ExpensiveModelForSimpleTask(Rule):
     )
 
     def check_call(self, call: LLMCall, ctx: RuleContext) -> Iterator[Diagnostic]:
+        if call.via is not None and call.model_argument is None:
+            return  # the wrapper names the model itself: judged at its SDK call
         if call.model is None or call.tools is not None or not call.messages_resolved:
             return
         if is_azure_deployment(call):
