@@ -122,3 +122,24 @@ def test_fix_hook_writes_only_the_files_it_was_given(project) -> None:
     again = run("promptlint-fix")
     assert "files were modified by this hook" not in again.stdout + again.stderr
     assert prompts.read_bytes() == before
+
+
+def test_a_commit_changing_only_a_prompts_module_rechecks_the_calls_that_send_it(project) -> None:
+    """prompts.py holds no SDK call; the call in triage.py sends its TRIAGE. Committing a
+    wordier TRIAGE alone must fail the hook, with the finding in prompts.py."""
+    path, run = project
+    shutil.copytree(ROOT / "tests" / "fixtures" / "cli" / "crossfile" / "helpdesk", path / "helpdesk")
+    prompts = path / "helpdesk" / "prompts.py"
+    verbose = prompts.read_text(encoding="utf-8")
+    prompts.write_text('TRIAGE = "Answer with one word: billing, bug, account or other."\n', encoding="utf-8")
+    git("add", "-A", cwd=path)
+    git("commit", "-q", "--no-verify", "-m", "help desk", cwd=path)
+    assert run("promptlint").returncode == 0  # nothing staged yet
+
+    prompts.write_text(verbose, encoding="utf-8")
+    git("add", "-A", cwd=path)
+    checked = run("promptlint")  # pre-commit passes the staged files: prompts.py only
+    output = checked.stdout + checked.stderr
+    assert checked.returncode == 1, output
+    assert re.search(r"^helpdesk/prompts\.py:\d+:\d+: PRM101 ", checked.stdout, re.M), output
+    assert "triage.py:" not in checked.stdout  # read for its call, not reported
