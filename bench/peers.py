@@ -120,11 +120,11 @@ def tool_commands(bin_dir: Path, promptlint: Path, rule: Path) -> dict[str, list
     }
 
 
-def trees(stress_source: Path | None, app: Path | None) -> dict[str, list[Path]]:
+def trees(stress_source: Path | None, app: Path | None, corpus: bool) -> dict[str, list[Path]]:
     found: dict[str, list[Path]] = {}
     if stress_source is not None:
         found["stress"] = [linked_copy(stress_source, STRESS)]
-    if SHARED_CORPUS.is_dir():
+    if corpus and SHARED_CORPUS.is_dir():
         projects = sorted(p for p in SHARED_CORPUS.iterdir() if p.is_dir())
         found["corpus"] = [linked_copy(p, REAL / p.name) for p in projects]
     if app is not None:
@@ -136,7 +136,17 @@ def python_files(roots: list[Path]) -> int:
     return sum(1 for root in roots for _, _, names in os.walk(root) for name in names if name.endswith(".py"))
 
 
-def run_peers(promptlint: Path, stress_source: Path | None, app: Path | None, *, skip_install: bool, timeout: float, tools: list[str] | None, output: Path) -> int:
+def run_peers(
+    promptlint: Path,
+    stress_source: Path | None,
+    app: Path | None,
+    *,
+    corpus: bool = True,
+    skip_install: bool,
+    timeout: float,
+    tools: list[str] | None,
+    output: Path,
+) -> int:
     bin_dir = ensure_peers(skip_install)
     results: list[Measure] = []
     sizes: dict[str, int] = {}
@@ -145,7 +155,7 @@ def run_peers(promptlint: Path, stress_source: Path | None, app: Path | None, *,
         rule.write_text(SEMGREP_RULE, encoding="utf-8")
         commands = tool_commands(bin_dir, promptlint, rule)
         chosen = [name for name in commands if tools is None or name in tools]
-        for tree, roots in trees(stress_source, app).items():
+        for tree, roots in trees(stress_source, app, corpus).items():
             sizes[tree] = python_files(roots)
             print(f"{tree}: {len(roots)} root(s), {sizes[tree]:,} .py files", flush=True)
             for tool in chosen:

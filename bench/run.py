@@ -292,6 +292,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", type=Path, default=RESULTS, help="results file (default bench/results.json)")
     parser.add_argument("--peers", action="store_true", help="time promptlint side by side with its peers (see peers.py)")
     parser.add_argument("--tools", help="with --peers: a comma-separated subset of the tools to run")
+    parser.add_argument("--trees", default="stress,corpus,app", help="with --peers: which trees (default %(default)s)")
     args = parser.parse_args(argv)
     if args.app_files < 0 or args.app_files == 1:
         parser.error("--app-files must be 0 or at least 2")
@@ -320,7 +321,17 @@ def main(argv: list[str] | None = None) -> int:
             app_root = peers.linked_copy(CORPUS / "app", peers.TREES / "app")
         stress = parts.get("sdks") or parts.get("corpus")
         tools = args.tools.split(",") if args.tools else None
-        return peers.run_peers(promptlint, stress, app_root, skip_install=args.skip_install, timeout=args.timeout, tools=tools, output=args.output)
+        chosen = set(args.trees.split(","))
+        return peers.run_peers(
+            promptlint,
+            stress if "stress" in chosen else None,
+            app_root if "app" in chosen else None,
+            corpus="corpus" in chosen,
+            skip_install=args.skip_install,
+            timeout=args.timeout,
+            tools=tools,
+            output=args.output,
+        )
 
     app = None
     if args.app_files:
