@@ -2,8 +2,8 @@
 
 The README is the contract between the demo and the rules: each row names a file, a line
 and a rule, and the line above carries `# planted: <rule> [<rule> ...] <why>`. These tests keep the two in
-step while the code is edited; whether promptlint reports each case is tested with the
-rules themselves.
+step while the code is edited, and `promptlint check examples/` must report exactly the
+planted cases: the README's promise to a first-time user.
 """
 
 from __future__ import annotations
@@ -55,6 +55,18 @@ def test_readme_rows_match_planted_comments() -> None:
     rows = readme_rows()
     assert len(rows) == len(set(rows)), "duplicate README rows"
     assert set(rows) == planted_comments()
+
+
+def test_check_reports_exactly_the_planted_cases() -> None:
+    from datetime import date
+
+    from promptlint.api import lint
+    from promptlint.config import load_config
+
+    result = lint([EXAMPLES], load_config(start=EXAMPLES), use_cache=False, today=date(2026, 12, 1))
+    assert not result.errors, result.errors
+    found = {(Path(d.filename).resolve().relative_to(EXAMPLES).as_posix(), d.span.start.row, d.code) for d in result.diagnostics}
+    assert found == planted_comments()
 
 
 def test_planted_lines_are_code() -> None:

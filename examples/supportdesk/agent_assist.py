@@ -13,7 +13,7 @@ def suggest_reply(ticket: Ticket) -> str:
     response = claude.messages.create(
         model="claude-sonnet-4-6",
         max_tokens=500,
-        # planted: PRM202 PRM101 the time (to the minute) leads the system prompt, so the cached policy prefix changes on every call
+        # planted: PRM202 the time (to the minute) leads the system prompt, so the cached policy prefix changes on every call
         system=f"Current time: {datetime.now():%Y-%m-%d %H:%M}.\n\n{SUPPORT_PROMPT}",
         cache_control={"type": "ephemeral"},
         messages=[{"role": "user", "content": ticket.transcript()}],

@@ -21,7 +21,7 @@ def answer_from_article(question: str, article: Article) -> str:
         model="gpt-5.4-mini",
         max_completion_tokens=400,
         messages=[
-            # planted: PRM202 PRM101 a timestamp ahead of the static policy defeats OpenAI's prefix cache
+            # planted: PRM202 a timestamp ahead of the static policy defeats OpenAI's prefix cache
             {"role": "system", "content": f"Current time: {datetime.now().isoformat()}\n\n{SUPPORT_PROMPT}"},
             {"role": "user", "content": f"{KB_ANSWER_PROMPT}\n\n# {article.title}\n\n{article.body}\n\nQuestion: {question}"},
         ],
