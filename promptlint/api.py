@@ -21,7 +21,7 @@ from promptlint.files import decode_source
 from promptlint.analysis.prefix import all_static_text, dynamic_segments, static_prefix
 from promptlint.checks import all_rules, rule_by_code_or_name
 from promptlint.config import Config, ConfigError, load_config, validate_selector, with_command_line_selection
-from promptlint.engine import LintResult, SourceReader, analyze_paths, analyze_run, display_path, link_entry_points, lint
+from promptlint.engine import LintResult, SourceReader, analyze_run, display_path, link_entry_points, lint
 from promptlint.fixes import DroppedFix, fix_file, select_fixes, unified_diff, write_atomic
 from promptlint.output.common import printable_path, relative_path
 from promptlint.output.fingerprint import fingerprints

@@ -14,26 +14,23 @@ never end), a symlink loop as a loop, and a file named twice (`x.py`, `./x.py`, 
 path, a symlink to it) is linted once. File names are carried as the operating system
 gives them, undecodable bytes included (as `surrogateescape` characters).
 
-The prefilter (`may_contain_llm_call`) reads bytes only: parsing is ~100x dearer than a
-regex scan, and on real code bases only a few percent of files can hold an LLM call.
+Which of the files are worth parsing is decided from their bytes in `prefilter`.
 """
 
 from __future__ import annotations
 
 import errno
-import functools
 import io
 import os
-import re
 import stat
 import tokenize
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pathspec
 
-from promptlint.config import Config, Wrapper, relative_to_root
+from promptlint.config import Config, relative_to_root
 from promptlint.types import FileError
 
 GITIGNORE = ".gitignore"
@@ -241,178 +238,6 @@ def _read_gitignore(path: str) -> pathspec.GitIgnoreSpec | None:
         return pathspec.GitIgnoreSpec.from_lines(lines)
     except (OSError, ValueError):
         return None  # an unreadable or malformed .gitignore ignores nothing, as in git
-
-
-# --------------------------------------------------------------------------- prefilter
-
-# An SDK is only usable after an import, so the prefilter looks for import statements rather
-# than for SDK names anywhere: CPython's `re` scans an alternation of words at ~50 MB/s, but
-# a pattern with a literal prefix (`from`, `import`) at several hundred MB/s, trying the
-# alternation only where the prefix occurs. The same two patterns also look for the project
-# modules that create clients, for any number of them.
-_SDK_MODULES: tuple[bytes, ...] = (
-    rb"openai",
-    rb"anthropic",
-    rb"litellm",
-    rb"langchain\w*",
-    rb"pydantic_ai",
-    rb"instructor",
-    rb"google\.genai",
-)
-_SDK_WORDS = (b"openai", b"anthropic", b"litellm", b"langchain", b"pydantic_ai", b"instructor", b"genai")
-_SDK_FROM_FORMS: tuple[bytes, ...] = (rb"google[ \t]+import[ \t]+[(\w \t,]*?(?<!\w)genai(?!\w)",)
-_IMPORT_LIST_HEAD = rb"(?:[\w.]+(?:[ \t]+as[ \t]+\w+)?[ \t]*,[ \t]*)*"  # `import os, sys as s, `
-
-# Spellings of an LLM call (or of building the object that makes one), as byte regexes.
-CALL_SHAPES: tuple[str, ...] = (
-    r"\.create\s*\(",
-    r"\.parse\s*\(",
-    r"\.stream\s*\(",
-    r"\.generate_content",
-    r"completion\s*\(",  # litellm completion/acompletion/text_completion
-    r"\.a?invoke\s*\(",
-    r"\.astream\s*\(",
-    r"\.a?batch\s*\(",
-    r"\.run\s*\(",
-    r"\.run_sync\s*\(",
-    r"\.run_stream",
-    r"send_message",
-    r"Agent\s*\(",
-    r"Chat[A-Z]\w*\s*\(",  # ChatOpenAI(, ChatAnthropic(, ChatGoogleGenerativeAI( ...
-    r"init_chat_model\s*\(",
-)
-_CALL = re.compile("|".join(CALL_SHAPES).encode())
-
-
-def may_contain_llm_call(data: bytes, extra_names: Iterable[str] = (), extra_calls: Iterable[str] = ()) -> bool:
-    """Whether a file's bytes could hold an LLM call; False means it need not be parsed.
-
-    True needs an import of a supported SDK or of one of `extra_names` (dotted names of
-    project modules known to create clients or define wrappers, also when imported
-    relatively or as `from package import module`), and a call shape: an SDK method or
-    constructor, or a call of one of `extra_calls` (configured wrapper function names).
-    Imports are read from bytes, not parsed: one inside a string counts too.
-    """
-    if not imports_llm_sdk(data, extra_names):
-        return False
-    if _CALL.search(data) is not None:
-        return True
-    calls = _call_pattern(frozenset(filter(None, extra_calls)))
-    return calls is not None and calls.search(data) is not None
-
-
-def imports_llm_sdk(data: bytes, extra_names: Iterable[str] = ()) -> bool:
-    """Whether a file's bytes import a supported SDK (or one of `extra_names`).
-
-    A module that only builds a client (`client = OpenAI()`) has no call shape, yet the
-    modules importing that client make calls through it: the engine uses this to find
-    such client modules, whose importers must be parsed.
-    """
-    extra = frozenset(filter(None, extra_names))
-    # Plain substring tests run at memory speed; most files mention no SDK at all.
-    if not any(word in data for word in _SDK_WORDS) and not any(
-        name.rpartition(".")[2].encode() in data for name in extra
-    ):
-        return False
-    from_import, plain_import = _import_patterns(extra)
-    return from_import.search(data) is not None or plain_import.search(data) is not None
-
-
-@functools.lru_cache(maxsize=64)
-def _import_patterns(extra_names: frozenset[str]) -> tuple[re.Pattern[bytes], re.Pattern[bytes]]:
-    """`from ... import` and `import ...` patterns naming an SDK or one of `extra_names`."""
-    from_forms = [_alternatives(_SDK_MODULES) + rb"(?!\w)", *_SDK_FROM_FORMS]
-    imported = list(_SDK_MODULES)
-    if extra_names:
-        # A module is found where its name, or a dotted tail of it (relative imports), is a
-        # run of components of the imported module: `app.clients` is found in
-        # `from app.clients.sub import`, `from .clients import`, `import app.clients`; a bare
-        # `clients` in `from app.clients import` too.
-        tails: set[str] = set()
-        parents: set[str] = set()  # `import app` reaches app.clients
-        for name in extra_names:
-            parts = name.split(".")
-            tails.update(".".join(parts[i:]) for i in range(len(parts)))
-            parents.update(".".join(parts[:i]) for i in range(1, len(parts)))
-        lasts = {name.rpartition(".")[2] for name in extra_names}  # `from app import clients`
-        from_forms.append(rb"\.*(?:\w+\.)*" + _alternatives(_escaped(tails)) + rb"(?!\w)")
-        from_forms.append(rb"[\w.]*[ \t]+import[ \t]+[(\w \t,]*?(?<!\w)" + _alternatives(_escaped(lasts)) + rb"(?!\w)")
-        imported.append(rb"(?:\w+\.)*" + _alternatives(_escaped(set(extra_names) | parents)))
-    return (
-        re.compile(rb"from[ \t]+" + _alternatives(from_forms)),
-        re.compile(rb"import[ \t]+" + _IMPORT_LIST_HEAD + _alternatives(imported) + rb"(?!\w)"),
-    )
-
-
-def _escaped(names: Iterable[str]) -> list[bytes]:
-    return [re.escape(name.encode()) for name in sorted(names, key=len, reverse=True)]
-
-
-def _alternatives(patterns: Iterable[bytes]) -> bytes:
-    return rb"(?:" + rb"|".join(patterns) + rb")"
-
-
-@functools.lru_cache(maxsize=64)
-def _call_pattern(calls: frozenset[str]) -> re.Pattern[bytes] | None:
-    if not calls:
-        return None
-    return re.compile(rb"(?<!\w)" + _alternatives(_escaped(calls)) + rb"\s*\(")
-
-
-def wrapper_prefilter_names(wrappers: Iterable[Wrapper]) -> tuple[frozenset[str], frozenset[str]]:
-    """The (`extra_names`, `extra_calls`) that let calls of configured wrappers through the
-    prefilter: each wrapper's module and its function name."""
-    modules = frozenset(wrapper.function.rpartition(".")[0] for wrapper in wrappers)
-    functions = frozenset(wrapper.function.rpartition(".")[2] for wrapper in wrappers)
-    return modules, functions
-
-
-_IMPORT_LINE = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(\.*[\w.]*)[ \t]+import[ \t]+\(?([\w \t,]*)|import[ \t]+([\w \t,.]*))",
-    re.M,
-)
-
-
-def imported_modules(data: bytes, package: str) -> set[str]:
-    """The dotted modules a file's import lines name, relative imports resolved against
-    `package`; `from app import clients` yields both `app` and `app.clients` (the name may
-    be a module). Read from bytes with one regex: the engine compares these sets, which
-    scales to large trees where a regex of every module name would not."""
-    found: set[str] = set()
-    for match in _IMPORT_LINE.finditer(data):
-        base, names, plain = match.groups()
-        if plain is not None:
-            for item in plain.split(b","):
-                words = item.split()
-                if words:
-                    found.add(words[0].decode("ascii", "replace"))
-            continue
-        module = base.decode("ascii", "replace")
-        dots = len(module) - len(module.lstrip("."))
-        if dots:
-            parts = package.split(".") if package else []
-            parts = parts[: len(parts) - (dots - 1)] if dots > 1 else parts
-            rest = module[dots:]
-            module = ".".join([*parts, rest] if rest else parts)
-        if module:
-            found.add(module)
-        for item in names.split(b","):
-            words = item.split()
-            if words:
-                name = words[0].decode("ascii", "replace")
-                found.add(f"{module}.{name}" if module else name)
-    return found
-
-
-def calls_wrapper(data: bytes, wrapper_calls: Iterable[str]) -> bool:
-    """Whether the bytes call one of the configured wrapper functions."""
-    calls = _call_pattern(frozenset(filter(None, wrapper_calls)))
-    return calls is not None and calls.search(data) is not None
-
-
-def has_call_shape(data: bytes) -> bool:
-    """Whether the bytes spell something that could be an LLM call (see CALL_SHAPES)."""
-    return _CALL.search(data) is not None
 
 
 def decode_source(data: bytes) -> str:

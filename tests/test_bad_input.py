@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from promptlint import files
+from promptlint import prefilter
 from promptlint.config import Config
 from promptlint.engine import analyze_paths
 
@@ -162,7 +162,7 @@ def test_syntax_error_names_its_line(text_run: subprocess.CompletedProcess[str])
 def test_prefilter_dismisses_a_big_generated_file_quickly() -> None:
     data = generated_module(FIVE_MB, sdk=False).encode()
     started = time.perf_counter()
-    assert not files.may_contain_llm_call(data)
+    assert not prefilter.may_call_sdk(data)
     assert time.perf_counter() - started < 2.0
 
 

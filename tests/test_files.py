@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
 
 from promptlint import files
-from promptlint.config import Config, Wrapper
-from promptlint.files import discover, may_contain_llm_call, wrapper_prefilter_names
+from promptlint.config import Config
+from promptlint.files import discover
 from promptlint.types import FileError
 
 
@@ -225,106 +224,3 @@ def test_file_names_with_undecodable_bytes_are_found(tmp_path: Path) -> None:
         handle.write(b"x = 1\n")
     (result,) = found(tmp_path)
     assert os.fsencode(result) == b"caf\xe9/r\xff\xfesum\xe9.py"
-
-
-# --------------------------------------------------------------------------- prefilter
-
-
-OPENAI_CALL = b"from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='gpt-4o')\n"
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        OPENAI_CALL,
-        b"import anthropic\nanthropic.Anthropic().messages.stream(model='x')\n",
-        b"from anthropic import (\n    AsyncAnthropic,\n)\nawait c.messages.create(**kw)\n",
-        b"import litellm\nlitellm.completion(model='gpt-4o', messages=m)\n",
-        b"from litellm import acompletion\nawait acompletion(model='m')\n",
-        b"from google import genai\nclient.models.generate_content(model='gemini')\n",
-        b"import google.genai as genai\nchat.send_message('hi')\n",
-        b"from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model='gpt-4o')\n",
-        b"from langchain.chat_models import init_chat_model\nm = init_chat_model('openai:gpt-4o')\n",
-        b"from pydantic_ai import Agent\nagent = Agent('openai:gpt-4o')\n",
-        b"import instructor\nclient.chat.completions.create(response_model=User)\n",
-        b"def f():\n    import openai; openai.responses.parse(model='x')\n",
-        b"import os, openai as oa\noa.chat.completions.create()\n",
-    ],
-)
-def test_prefilter_accepts_sdk_calls(source: bytes) -> None:
-    assert may_contain_llm_call(source)
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        b"import os\nos.makedirs('x')\nparser.parse(args)\n",  # call shape, no SDK
-        b"from openai import OpenAI\nclient = OpenAI()\n",  # SDK, no call
-        b"# we use openai\nrecord.create(name='x')\n",  # SDK named only in a comment
-        b"from myopenai import x\nx.create()\n",  # a name that only contains an SDK name
-        b"",
-    ],
-)
-def test_prefilter_rejects_files_without_sdk_import_and_call(source: bytes) -> None:
-    assert not may_contain_llm_call(source)
-
-
-def test_prefilter_accepts_clients_imported_from_project_modules() -> None:
-    source = b"from app.clients import client\n\nclient.messages.create(model='claude')\n"
-    assert not may_contain_llm_call(source)
-    assert may_contain_llm_call(source, extra_names=["app.clients"])
-    assert not may_contain_llm_call(source, extra_names=["app.other"])
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        b"from .clients import client\nclient.messages.create()\n",
-        b"from . import clients\nclients.client.messages.create()\n",
-        b"from app import clients\nclients.client.messages.create()\n",
-        b"import app.clients.sub\napp.clients.sub.client.messages.create()\n",
-        b"import app\napp.clients.client.messages.create()\n",
-    ],
-)
-def test_prefilter_matches_project_modules_in_every_import_form(source: bytes) -> None:
-    assert may_contain_llm_call(source, extra_names=["app.clients"])
-
-
-@pytest.mark.parametrize(
-    "source",
-    [
-        b"from app.clients import client\nclient.messages.create()\n",
-        b"import app.clients\napp.clients.client.messages.create()\n",
-    ],
-)
-def test_prefilter_matches_a_module_by_its_last_component(source: bytes) -> None:
-    assert may_contain_llm_call(source, extra_names=["clients"])
-    assert not may_contain_llm_call(source, extra_names=["lients"])
-
-
-def test_prefilter_ignores_empty_extra_names() -> None:
-    assert not may_contain_llm_call(b"from . import helpers\nrecord.create()\n", extra_names=[""])
-
-
-def test_prefilter_accepts_configured_wrapper_calls() -> None:
-    names, calls = wrapper_prefilter_names([Wrapper("myapp.llm.ask")])
-    assert (names, calls) == ({"myapp.llm"}, {"ask"})
-    source = b"from myapp.llm import ask\n\nanswer = ask('hello', model='gpt-4o')\n"
-    assert not may_contain_llm_call(source)
-    assert may_contain_llm_call(source, names, calls)
-    assert may_contain_llm_call(b"from myapp import llm\nllm.ask('x')\n", names, calls)
-    assert not may_contain_llm_call(b"from myapp.llm import ask\ntask('x')\n", names, calls)
-
-
-def test_prefilter_is_fast_on_files_without_sdks() -> None:
-    chunk = (
-        b"import os\nfrom collections import defaultdict\n\n"
-        b"def handler(request, data):\n    result = defaultdict(list)\n"
-        b"    for item in data.items():\n        result[item].append(os.path.join('a', 'b'))\n"
-        b"    return parser.parse(result)  # parse the result\n\n"
-    )
-    data = chunk * (20_000_000 // len(chunk))
-    started = time.perf_counter()
-    assert not may_contain_llm_call(data)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 1.0, f"{len(data) / elapsed / 1e6:.0f} MB/s"

@@ -13,7 +13,7 @@ import pytest
 
 from promptlint.analysis.prefix import ordered_parts, prefix_parts
 from promptlint.analysis.stability import is_day_stable
-from promptlint.api import analyze_paths
+from promptlint.engine import analyze_paths
 from promptlint.checks.caching.missing_cache_control import MissingCacheControl
 from promptlint.checks.caching.unstable_cache_prefix import UnstableCachePrefix
 from promptlint.config import Config

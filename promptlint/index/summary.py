@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass, field
-from typing import Any
 
 from promptlint.index import values as v
 from promptlint.index.lower import Lines, Lowerer

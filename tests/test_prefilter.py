@@ -1,0 +1,92 @@
+"""Selection from bytes (`prefilter`): which files may hold an LLM call, what they import,
+and what they call, decided without parsing."""
+
+from __future__ import annotations
+
+import pytest
+
+from promptlint import prefilter
+from promptlint.config import Wrapper
+
+OPENAI_CALL = b"from openai import OpenAI\nclient = OpenAI()\nclient.chat.completions.create(model='gpt-4o')\n"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        OPENAI_CALL,
+        b"import anthropic\nanthropic.Anthropic().messages.stream(model='x')\n",
+        b"from anthropic import (\n    AsyncAnthropic,\n)\nawait c.messages.create(**kw)\n",
+        b"import litellm\nlitellm.completion(model='gpt-4o', messages=m)\n",
+        b"from litellm import acompletion\nawait acompletion(model='m')\n",
+        b"from google import genai\nclient.models.generate_content(model='gemini')\n",
+        b"import google.genai as genai\nchat.send_message('hi')\n",
+        b"from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model='gpt-4o')\n",
+        b"from langchain.chat_models import init_chat_model\nm = init_chat_model('openai:gpt-4o')\n",
+        b"from pydantic_ai import Agent\nagent = Agent('openai:gpt-4o')\n",
+        b"import instructor\nclient.chat.completions.create(response_model=User)\n",
+        b"def f():\n    import openai; openai.responses.parse(model='x')\n",
+        b"import os, openai as oa\noa.chat.completions.create()\n",
+        b"from openai import OpenAI\nclient.beta.threads.runs.create_and_poll(thread_id=t)\n",
+    ],
+)
+def test_sdk_calls_are_selected(source: bytes) -> None:
+    assert prefilter.may_call_sdk(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"import os\nos.makedirs('x')\nparser.parse(args)\n",  # call shape, no SDK
+        b"from openai import OpenAI\nclient = OpenAI()\n",  # SDK and a client, no call
+        b"# we use openai\nrecord.create(name='x')\n",  # SDK named only in a comment
+        b"from myopenai import x\nx.create()\n",  # a name that only contains an SDK name
+        b"from openai import OpenAI\nrecord.created(at=1)\n",  # `.created(` is not `.create(`
+        b"",
+    ],
+)
+def test_files_without_an_sdk_import_and_its_call_are_not(source: bytes) -> None:
+    assert not prefilter.may_call_sdk(source)
+
+
+def test_a_client_module_builds_a_client() -> None:
+    assert prefilter.builds_client(b"from openai import AsyncOpenAI\nclient = AsyncOpenAI(api_key=k)\n")
+    assert not prefilter.builds_client(b"from openai import types\nMessage = types.Message\n")
+
+
+@pytest.mark.parametrize(
+    ("source", "package", "expected"),
+    [
+        (b"from .clients import client\n", "app", {"app.clients", "app.clients.client"}),
+        (b"from . import clients\n", "app", {"app", "app.clients"}),
+        (b"from ..core import llm\n", "app.web", {"app.core", "app.core.llm"}),
+        (b"from app import clients\n", "", {"app", "app.clients"}),
+        (b"import app.clients.sub, os as o\n", "", {"app.clients.sub", "os"}),
+        (b"from app.clients import (\n    client,\n)\n", "", {"app.clients"}),
+        (b"    from app.clients import client  # inside a function\n", "", {"app.clients", "app.clients.client"}),
+        (b"x = 'import nothing'\n", "", set()),
+    ],
+)
+def test_imported_modules_in_every_import_form(source: bytes, package: str, expected: set[str]) -> None:
+    assert expected <= prefilter.imported_modules(source, package)
+    assert not {name for name in prefilter.imported_modules(source, package) if "nothing" in name}
+
+
+def test_called_names_are_the_names_spelt_before_a_parenthesis() -> None:
+    names = prefilter.called_names(b"answer = llm.ask('x')\nsend (q)\nnot_a_call = ask\n")
+    assert {"ask", "send"} <= names and "not_a_call" not in names
+
+
+def test_configured_wrappers_name_their_module_and_function() -> None:
+    modules, functions = prefilter.configured_wrapper_names([Wrapper("myapp.llm.ask"), Wrapper("tools.run")])
+    assert (modules, functions) == ({"myapp.llm", "tools"}, {"ask", "run"})
+
+
+def test_a_large_file_without_sdks_is_dismissed() -> None:
+    chunk = (
+        b"import os\nfrom collections import defaultdict\n\n"
+        b"def handler(request, data):\n    result = defaultdict(list)\n"
+        b"    for item in data.items():\n        result[item].append(os.path.join('a', 'b'))\n"
+        b"    return parser.parse(result)  # parse the result\n\n"
+    )
+    assert not prefilter.may_call_sdk(chunk * (20_000_000 // len(chunk)))
