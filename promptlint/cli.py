@@ -16,14 +16,17 @@ import time
 import traceback
 from importlib import metadata
 from pathlib import Path
-from typing import IO, NoReturn
+from typing import IO, TYPE_CHECKING, NoReturn
 
 import click
 
-from promptlint import DISTRIBUTION, __version__, api
+from promptlint import DISTRIBUTION, __version__
 from promptlint.config import ConfigError
 from promptlint.output import UTF8_FORMATS, encode, render_errors
 from promptlint.output.common import printable_path
+
+if TYPE_CHECKING:  # imported in the commands: `--version` and `--help` need none of it
+    from promptlint import api
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
@@ -241,6 +244,7 @@ def check(
     quiet: bool,
 ) -> None:
     """Check PATHS (default: the current directory) for wasted tokens, money and latency."""
+    from promptlint import api
     if add_ignore and (stdin_filename is not None or diff):
         _fail("--add-ignore edits files on disk: it cannot be combined with --stdin-filename or --diff")
     if baseline is not None and write_baseline is not None:
@@ -346,6 +350,7 @@ def check(
 def _finish_diff(outcome: api.FixRun, report: _Report, *, unsafe_fixes: bool, quiet: bool, exit_zero: bool) -> NoReturn:
     """Print `--diff`'s diff and ruff's summary ("Would fix N problems."); exit 1 when
     something would change (0 with --exit-zero), 2 when a file could not be checked."""
+    from promptlint import api
     report.write(outcome.diff)
     if not quiet:
         remaining = outcome.result.diagnostics
@@ -377,6 +382,7 @@ def calls(
     jobs: int | None,
 ) -> None:
     """List every LLM call site under PATHS with its model, prompt and cost."""
+    from promptlint import api
     paths = paths or (Path("."),)
     try:
         config = api.load_run_config(paths, config_path=config_path)
@@ -403,6 +409,7 @@ def calls(
 @click.option("--all", "show_all", is_flag=True, help="Print every rule's documentation.")
 def rule(rule: str | None, show_all: bool) -> None:
     """Print a rule's documentation (by code, such as PRM201, or name)."""
+    from promptlint import api
     if show_all:
         _write(sys.stdout, api.all_rule_docs() + "\n")
         return
@@ -415,6 +422,8 @@ def rule(rule: str | None, show_all: bool) -> None:
 
 
 def _read_stdin() -> str:
+    from promptlint import api
+
     data = sys.stdin.buffer.read()
     try:
         return api.decode_source(data)

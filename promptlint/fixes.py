@@ -29,8 +29,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import libcst
-
 from promptlint.types import Applicability, Diagnostic, Edit, FileError, Position
 
 # Python's own line terminators. Not `str.splitlines`, which also breaks on form feeds and
@@ -220,6 +218,8 @@ def _apply_round(
 
 def _verify(text: str, encoding: str) -> str | None:
     """Why `text` must not be written, or None when it parses and fits the file's encoding."""
+    import libcst  # here: only a run that writes a fix pays for loading it
+
     try:
         libcst.parse_module(text)
     except libcst.ParserSyntaxError as error:
