@@ -28,6 +28,10 @@ def rules_dir() -> Path:
 
 @cache
 def load_yaml(relative: str) -> Any:
-    """Parse one YAML file under rules/ (cached: the data never changes during a run)."""
+    """Parse one YAML file under rules/ (cached: the data never changes during a run), with
+    libyaml's parser where PyYAML has it (about ten times faster than the pure-Python one)."""
     with open(rules_dir() / relative, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader either way
+
+
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
