@@ -43,36 +43,60 @@ def encode(value: Any) -> Any:
 
 def decode(tp: Any, data: Any) -> Any:
     """Build a value of type `tp` (a dataclass or any hint `encode` produces) from `data`."""
+    return _decoder(tp)(data)
+
+
+Decoder = typing.Callable[[Any], Any]
+
+
+@functools.cache
+def _decoder(tp: Any) -> Decoder:
+    """The function that decodes data of type `tp`, worked out once per type: a warm run
+    decodes every cached analysis, and reading each hint anew was most of its time."""
     origin = typing.get_origin(tp)
     if tp is Any:
-        return data
+        return lambda data: data
     if origin in (typing.Union, types.UnionType):
-        return _decode_union(typing.get_args(tp), data)
+        return functools.partial(_decode_union, typing.get_args(tp))
     if origin is tuple:
-        return _decode_tuple(typing.get_args(tp), data)
+        return _tuple_decoder(typing.get_args(tp))
     if origin is list:
-        return [decode(typing.get_args(tp)[0], item) for item in _expect(data, list)]
+        item = _decoder(typing.get_args(tp)[0])
+        return lambda data: [item(value) for value in _expect(data, list)]
     if origin in (dict, Mapping) or tp is dict:
         key_type, value_type = typing.get_args(tp) or (str, Any)
         if key_type is not str:
             raise DecodeError(f"mappings with {key_type} keys are not supported")
-        return {k: decode(value_type, v) for k, v in _expect(data, dict).items()}
+        value = _decoder(value_type)
+        return lambda data: {k: value(v) for k, v in _expect(data, dict).items()}
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        try:
-            return tp(data)
-        except ValueError:
-            raise DecodeError(f"{data!r} is not a {tp.__name__}") from None
+        return functools.partial(_decode_enum, tp)
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _decode_dataclass(tp, data)
+        return functools.partial(_decode_dataclass, tp)
     if tp is float:
-        if isinstance(data, (int, float)) and not isinstance(data, bool):
-            return float(data)
-        raise DecodeError(f"expected a number, got {type(data).__name__}")
+        return _decode_float
     if tp in _PRIMITIVES:
-        if type(data) is tp:  # exact: a bool is not an int here
-            return data
-        raise DecodeError(f"expected {tp.__name__}, got {type(data).__name__}")
+        return functools.partial(_decode_primitive, tp)
     raise DecodeError(f"unsupported type {tp!r}")
+
+
+def _decode_enum(tp: type[enum.Enum], data: Any) -> enum.Enum:
+    try:
+        return tp(data)
+    except ValueError:
+        raise DecodeError(f"{data!r} is not a {tp.__name__}") from None
+
+
+def _decode_float(data: Any) -> float:
+    if isinstance(data, (int, float)) and not isinstance(data, bool):
+        return float(data)
+    raise DecodeError(f"expected a number, got {type(data).__name__}")
+
+
+def _decode_primitive(tp: type, data: Any) -> Any:
+    if type(data) is tp:  # exact: a bool is not an int here
+        return data
+    raise DecodeError(f"expected {tp.__name__}, got {type(data).__name__}")
 
 
 def _decode_union(arms: tuple[Any, ...], data: Any) -> Any:
@@ -82,31 +106,36 @@ def _decode_union(arms: tuple[Any, ...], data: Any) -> Any:
             return data
     for arm in arms:
         try:
-            return decode(arm, data)
+            return _decoder(arm)(data)
         except DecodeError:
             continue
     raise DecodeError(f"{type(data).__name__} matches none of {arms}")
 
 
-def _decode_tuple(args: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
-    items = _expect(data, list)
+def _tuple_decoder(args: tuple[Any, ...]) -> Decoder:
     if len(args) == 2 and args[1] is Ellipsis:
-        return tuple(decode(args[0], item) for item in items)
-    if len(args) != len(items):
-        raise DecodeError(f"expected {len(args)} items, got {len(items)}")
-    return tuple(decode(arg, item) for arg, item in zip(args, items, strict=True))
+        item = _decoder(args[0])
+        return lambda data: tuple(item(value) for value in _expect(data, list))
+    items = tuple(_decoder(arg) for arg in args)
+
+    def decode_fixed(data: Any) -> tuple[Any, ...]:
+        values = _expect(data, list)
+        if len(items) != len(values):
+            raise DecodeError(f"expected {len(items)} items, got {len(values)}")
+        return tuple(item(value) for item, value in zip(items, values, strict=True))
+
+    return decode_fixed
 
 
 def _decode_dataclass(cls: type[T], data: Any) -> T:
     fields = _init_fields(cls)
     values = _expect(data, dict)
-    unknown = set(values) - set(fields)
-    if unknown:
-        raise DecodeError(f"unknown fields for {cls.__name__}: {sorted(unknown)}")
+    if not values.keys() <= fields.keys():
+        raise DecodeError(f"unknown fields for {cls.__name__}: {sorted(set(values) - set(fields))}")
     kwargs = {}
     for name, (hint, required) in fields.items():
         if name in values:
-            kwargs[name] = decode(hint, values[name])
+            kwargs[name] = _decoder(hint)(values[name])
         elif required:
             raise DecodeError(f"missing field {cls.__name__}.{name}")
     return cls(**kwargs)
