@@ -49,7 +49,7 @@ from promptlint.pricing import price_stake
 from promptlint.rule import Rule, RuleContext
 from promptlint.suppress import parse_suppressions
 from promptlint.tokens import count_tokens
-from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, WrapperDef
+from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, LLMCall, WrapperDef
 
 # Below this many files, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 24
@@ -276,11 +276,23 @@ def select(project: list[_File], given: set[str], config: Config) -> set[str]:
     for file in project:
         if file.path not in chosen and _imports(file) & client_modules and prefilter.has_call_shape(file.data):
             chosen.add(file.path)
-    given_modules = {name for f in project if f.path in given for name in _names(f, roots)}
-    for file in project:
-        if file.path not in given and file.path not in chosen and _imports(file) & given_modules and prefilter.has_call_shape(file.data):
-            chosen.add(file.path)
+    chosen |= {path for path in importers(project, given, config) - given if path not in chosen}
     return chosen
+
+
+def _callers_of_chosen(project: list[_File], given: set[str], chosen: set[str], config: Config) -> set[str]:
+    """The given files that are chosen, or that import a chosen file (whose wrappers they
+    may call): a given file with neither holds no LLM call and is not parsed."""
+    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
+    modules = {name for f in project if f.path in chosen for name in _names(f, roots)}
+    return {f.path for f in project if f.path in given and (f.path in chosen or _imports(f) & modules)}
+
+
+def importers(project: list[_File], given: set[str], config: Config) -> set[str]:
+    """Files that import a given file and spell a call: the calls that read what it defines."""
+    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
+    given_modules = {name for f in project if f.path in given for name in _names(f, roots)}
+    return {f.path for f in project if f.path not in given and _imports(f) & given_modules and prefilter.has_call_shape(f.data)}
 
 
 def select_entries(project: list[_File], reaching: set[str], analysed: set[str], config: Config) -> set[str]:
@@ -385,12 +397,25 @@ def analyze_run(
             overrides=overrides_c,
             store=store,
             timeout=config.file_timeout,
-            wrapper_names=None if subset and len(targets) <= SMALL_RUN else frozenset(),
+            wrapper_names=frozenset(),
             known_wrappers={},
         )
         hashes = {f.path: file_hash(f.data) for f in project_files}
-        results = _analyze(targets, task, cache, hashes, jobs, progress)
-        if task.wrapper_names is not None:
+        # A run on a few files (pre-commit) checks every call of the files it was given, and
+        # of the files that read what those define, for a wrapper at once (entry points
+        # too); the other files that call an SDK are read for context (the calls that send
+        # a shared prompt) without rounds. Larger runs find wrapper calls in rounds.
+        near = set()
+        if subset:
+            near = _callers_of_chosen(project_files, given_set, chosen, config) | importers(project_files, given_set, config)
+            near = {path for path in near if sizes[path] <= MAX_ANALYSED_BYTES}
+        if subset and len(near) <= SMALL_RUN:
+            task = replace(task, wrapper_names=None)
+            results = _analyze(sorted(near), task, cache, hashes, jobs, progress)
+            context = replace(task, wrapper_names=frozenset())
+            results.update(_analyze(sorted(set(targets) - near), context, cache, hashes, jobs, progress))
+        else:
+            results = _analyze(targets, task, cache, hashes, jobs, progress)
             results, task = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)
         reaching = {path for path, result in results.items() if isinstance(result, FileAnalysis) and (result.calls or result.wrappers)}
         entries = select_entries(project_files, reaching, set(results), config)
@@ -758,16 +783,28 @@ def reported_files(analyses: list[FileAnalysis], given: frozenset[str]) -> froze
     hold prompts sent by calls in them (a prompt is reported where it is written)."""
     found = set(given)
     for analysis in analyses:
-        if analysis.filename not in given:
-            continue
-        for call in analysis.calls:
-            for text in (call.system, call.tools, *(m.content for m in call.messages)):
-                if text is not None:
-                    found.update(s.filename for s in text.segments if s.filename)
-            if call.model_argument is not None and call.model_argument.filename:
-                found.add(call.model_argument.filename)
-            found.update(path for path, _ in call.related)
+        if analysis.filename in given:
+            for call in analysis.calls:
+                found |= _files_of(call)
     return frozenset(found)
+
+
+def _files_of(call: LLMCall) -> set[str]:
+    """The files a finding on `call` may be reported in: its own, its prompts', its model's."""
+    found = {call.filename}
+    for text in (call.system, call.tools, *(m.content for m in call.messages)):
+        if text is not None:
+            found.update(s.filename for s in text.segments if s.filename)
+    if call.model_argument is not None and call.model_argument.filename:
+        found.add(call.model_argument.filename)
+    found.update(path for path, _ in call.related)
+    return found
+
+
+def _may_report(analysis: FileAnalysis, reported: frozenset[str]) -> bool:
+    """Whether a finding on one of the analysis's calls could land in a reported file (the
+    rules need not judge the calls a run on a few files reads only for context)."""
+    return analysis.filename in reported or any(_files_of(call) & reported for call in analysis.calls)
 
 
 def lint(
@@ -789,7 +826,8 @@ def lint(
     key = _run_key(analyses, errors, today or date.today(), reported)
     diagnostics = cache.get_findings(key)
     if diagnostics is None:
-        diagnostics = [d for d in run_rules(analyses, config, today=today, read_source=reader) if d.filename in reported]
+        judged = [a for a in analyses if _may_report(a, reported)]
+        diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader) if d.filename in reported]
         cache.put_findings(key, diagnostics)
     diagnostics = [replace(d, filename=display_path(d.filename)) for d in diagnostics]
     errors = [replace(e, filename=display_path(e.filename)) for e in errors]

@@ -194,6 +194,21 @@ def test_single_file_run_resolves_imports_when_the_file_imports_an_sdk(support_b
     assert call.system is not None and call.system.static_text.startswith("You are the support assistant of Acme Widgets.")
 
 
+@pytest.mark.parametrize("given", ["support_bot/web.py", "scripts/nightly_digest.py"])
+def test_a_file_that_only_calls_a_wrapper_is_checked_when_named_alone(support_bot: Path, given: str) -> None:
+    """pre-commit passes web.py alone: it imports no SDK and calls llm.answer(), a wrapper
+    defined elsewhere; its wrapper calls are still found, as in a run on the whole tree."""
+    whole = {key: c.via for key, c in calls_of(support_bot, wrappers=True).items() if key.startswith(given)}
+    result = lint([support_bot / given], Config(root=support_bot, select=()), use_cache=False, jobs=1)
+    alone = {
+        f"{Path(c.filename).resolve().relative_to(support_bot.resolve()).as_posix()}:{(c.context.function or '').rsplit('.', 1)[-1]}": c.via
+        for a in result.analyses
+        for c in a.calls
+        if c.via is not None
+    }
+    assert whole and alone == whole
+
+
 # --------------------------------------------------------------------------- research_agent
 
 
