@@ -212,11 +212,7 @@ def fix_paths(
 
 def _dependents(result: LintResult) -> dict[str, list[Path]]:
     """For each file, the analysed files whose results depend on it (they import from it)."""
-    found: dict[str, list[Path]] = {}
-    for analysis in result.analyses:
-        for dependency, _ in analysis.dependencies:
-            found.setdefault(str(Path(dependency).resolve()), []).append(Path(analysis.filename))
-    return found
+    return {str(Path(path).resolve()): [Path(reader) for reader in readers] for path, readers in result.dependents.items()}
 
 
 def add_ignores(result: LintResult) -> int:
@@ -325,7 +321,7 @@ def suppression_warnings(result: LintResult, *, stdin: tuple[Path, str] | None =
     to (malformed, an unknown code, `ignore-file` below code) in the checked files."""
     known = {rule.code for rule in all_rules()}
     read = SourceReader(dict([stdin]) if stdin else None)
-    filenames = {display_path(analysis.filename) for analysis in result.analyses} | {d.filename for d in result.diagnostics}
+    filenames = {display_path(path) for path in result.analysed} | {d.filename for d in result.diagnostics}
     warnings = []
     for filename in sorted(filenames):
         text = read(filename)

@@ -19,12 +19,13 @@ import hashlib
 import json
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from promptlint import __version__
 from promptlint.serialize import DecodeError, decode, encode
-from promptlint.types import Diagnostic, FileAnalysis
+from promptlint.types import Diagnostic, FileAnalysis, FileError
 
 CACHE_DIRNAME = ".promptlint_cache"
 FINDINGS_FILENAME = "findings.json"  # per-file entries are named by a hash, never this
@@ -37,6 +38,18 @@ CACHEDIR_TAG = (
 def file_hash(data: bytes) -> str:
     """The content hash used for cache keys and `FileAnalysis.dependencies`."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class CachedRun:
+    """A whole run's result, kept for the next run over the same tree."""
+
+    findings: tuple[Diagnostic, ...]
+    errors: tuple[FileError, ...]
+    analysed: tuple[str, ...]  # the given files that were analysed
+    reported: tuple[str, ...]  # the files whose findings were reported
+    dependencies: tuple[tuple[str, str], ...]  # (path, hash) of every file the analyses read
+    dependents: tuple[tuple[str, tuple[str, ...]], ...]  # a file, and the given files that read it
 
 
 class ResultsCache:
@@ -85,26 +98,47 @@ class ResultsCache:
 
     # ----------------------------------------------------------------- whole runs
 
-    def get_findings(self, run_key: str) -> list[Diagnostic] | None:
-        """The findings of the last run if it saw exactly the same inputs (`run_key`).
+    def get_run(self, tree_key: str) -> CachedRun | None:
+        """The last run's result if it read exactly the same files (`tree_key`: names,
+        bytes, configuration, date) and every other file its analyses read (prompt files,
+        modules looked for and not found) is unchanged: a warm run that parses nothing."""
+        entry = self._last_run()
+        if entry is None or entry.get("tree") != self._run_key(tree_key):
+            return None
+        try:
+            run = decode(CachedRun, entry.get("run"))
+        except (DecodeError, TypeError, ValueError):
+            return None
+        if any(self._current_hash(path) != digest for path, digest in run.dependencies):
+            return None
+        return run
 
-        Rules are cheap, but loading the tokenizer and lexicons is not: an unchanged tree
-        re-checks without either."""
+    def get_findings(self, run_key: str) -> list[Diagnostic] | None:
+        """The findings of the last run if its analyses saw exactly the same inputs
+        (`run_key`): when only files without calls changed, the rules need not run again
+        (loading the tokenizer and lexicons is most of their cost)."""
+        entry = self._last_run()
+        if entry is None or entry.get("key") != self._run_key(run_key):
+            return None
+        try:
+            return list(decode(CachedRun, entry.get("run")).findings)
+        except (DecodeError, TypeError, ValueError):
+            return None
+
+    def put_run(self, run_key: str, tree_key: str, run: CachedRun) -> None:
+        if not self.enabled:
+            return
+        payload = json.dumps({"key": self._run_key(run_key), "tree": self._run_key(tree_key), "run": encode(run)})
+        self._write(self.directory / FINDINGS_FILENAME, payload)
+
+    def _last_run(self) -> dict[str, Any] | None:
         if not self.enabled:
             return None
         try:
             entry = json.loads((self.directory / FINDINGS_FILENAME).read_bytes())
-            if not isinstance(entry, dict) or entry.get("key") != self._run_key(run_key):
-                return None
-            return list(decode(tuple[Diagnostic, ...], entry.get("findings")))
-        except (OSError, ValueError, TypeError, DecodeError):
+        except (OSError, ValueError):
             return None
-
-    def put_findings(self, run_key: str, findings: list[Diagnostic]) -> None:
-        if not self.enabled:
-            return
-        payload = json.dumps({"key": self._run_key(run_key), "findings": encode(tuple(findings))})
-        self._write(self.directory / FINDINGS_FILENAME, payload)
+        return entry if isinstance(entry, dict) else None
 
     def _run_key(self, run_key: str) -> dict[str, Any]:
         return {"version": self.version, "fingerprint": self.fingerprint, "run": run_key}

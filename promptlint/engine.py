@@ -40,7 +40,7 @@ from pathlib import Path
 from promptlint import __version__, files, prefilter
 from promptlint.analysis.calls import analyze_module
 from promptlint.analysis.objects import Budget, BudgetExceeded
-from promptlint.cache import CACHE_DIRNAME, ResultsCache, file_hash
+from promptlint.cache import CACHE_DIRNAME, CachedRun, ResultsCache, file_hash
 from promptlint.checks import all_rules
 from promptlint.config import Config, config_fingerprint, is_rule_enabled
 from promptlint.index.project import ProjectIndex, canonical, module_name_for
@@ -65,12 +65,18 @@ Progress = Callable[[int, int], None]  # (files done, files to do)
 
 @dataclass
 class LintResult:
+    """A run's findings and errors. `analyses` holds the given files' analyses when the run
+    analysed them; a warm run that reused the last run's whole result (nothing changed)
+    has none, but names the files in `analysed` all the same."""
+
     diagnostics: list[Diagnostic] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     analyses: list[FileAnalysis] = field(default_factory=list)
+    analysed: list[str] = field(default_factory=list)  # the given files that were analysed (canonical)
     files_checked: int = 0
     sources: dict[str, str] = field(default_factory=dict)  # texts of files with findings
     reported: frozenset[str] = frozenset()  # files whose findings are reported (canonical)
+    dependents: dict[str, list[str]] = field(default_factory=dict)  # a file -> the given files that read it
 
 
 # ----------------------------------------------------------------------------- workers
@@ -367,11 +373,40 @@ def analyze_run(
 ) -> Run:
     """Analyse every chosen file under `paths`. Paths in results are canonical (absolute,
     symlinks kept)."""
+    tree = gather(paths, config, overrides)
+    return analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress)
+
+
+@dataclass
+class Tree:
+    """The files a run reads, before any is parsed: the given ones, and in a run on some
+    files only, the rest of the project as context."""
+
+    given: list[str]  # canonical
+    project_files: list[_File]
+    errors: list[FileError]  # files that could not be discovered or read
+    subset: bool
+    overrides: dict[str, str]
+
+    def key(self, config: Config, today: date) -> str:
+        """Every input of the run's findings that is known before analysis: the files'
+        names and bytes, which were given, the configuration and the date. (What analysis
+        reads besides, such as prompt files, is checked separately.)"""
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(repr((config_fingerprint(config), today.isoformat(), self.subset, self.given)).encode("utf-8", "surrogatepass"))
+        for file in self.project_files:
+            digest.update(file.path.encode("utf-8", "surrogatepass") + b"\0" + file_hash(file.data).encode())
+        for error in self.errors:
+            digest.update(repr((error.filename, error.reason, error.line)).encode("utf-8", "surrogatepass"))
+        return digest.hexdigest()
+
+
+def gather(paths: Sequence[str | Path], config: Config, overrides: dict[Path, str] | None = None) -> Tree:
+    """Discover and read the files of a run (`overrides`: unsaved editor buffers)."""
     overrides_c = {canonical(path): text for path, text in (overrides or {}).items()}
     unsaved = [p for p in paths if canonical(p) in overrides_c and not os.path.lexists(p)]
     discovered, errors = files.discover([p for p in paths if p not in unsaved], config)
     given = sorted({canonical(p) for p in (*discovered, *unsaved)})
-    given_set = set(given)
     errors = [replace(e, filename=canonical(e.filename)) for e in errors]
     project_files = _read(given, overrides_c, errors)
     # A run on some files only (pre-commit passes the changed ones) also reads the files of
@@ -379,8 +414,23 @@ def analyze_run(
     subset = any(os.path.isfile(p) or Path(p) in unsaved for p in paths)
     if subset:
         others, _ = files.discover([config.root], config)
-        extra = sorted({canonical(p) for p in others} - given_set)
+        extra = sorted({canonical(p) for p in others} - set(given))
         project_files += _read(extra, overrides_c, [])
+    return Tree(given, project_files, errors, subset, overrides_c)
+
+
+def analyze_tree(
+    tree: Tree,
+    config: Config,
+    *,
+    jobs: int | None = None,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> Run:
+    """Select, summarize and analyse the files of `tree` (see the module docstring)."""
+    given, project_files, subset, overrides_c = tree.given, tree.project_files, tree.subset, tree.overrides
+    given_set = set(given)
+    errors = list(tree.errors)
     chosen = select(project_files, given_set, config)
     sizes = {f.path: len(f.data) for f in project_files}
     too_large = {path for path in chosen if sizes[path] > MAX_ANALYSED_BYTES}
@@ -817,23 +867,53 @@ def lint(
     today: date | None = None,
     progress: Progress | None = None,
 ) -> LintResult:
-    run = analyze_run(paths, config, jobs=jobs, use_cache=use_cache, overrides=overrides, progress=progress)
+    today = today or date.today()
+    tree = gather(paths, config, overrides)
+    cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides)
+    reader = SourceReader(overrides)
+    tree_key = tree.key(config, today) if cache.enabled else ""
+    # An unchanged tree whose prompt files are unchanged too: the last run's result, with
+    # nothing parsed, decoded or tokenized.
+    last = cache.get_run(tree_key)
+    if last is not None:
+        found = _result(list(last.findings), list(last.errors), len(tree.given), frozenset(last.reported), reader)
+        return replace(found, analysed=list(last.analysed), dependents={path: list(readers) for path, readers in last.dependents})
+    run = analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress)
     analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
     analyses = link_entry_points(analyses, run.targets)
-    reader = SourceReader(overrides)
     reported = reported_files(analyses, given)
-    cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides)
-    key = _run_key(analyses, errors, today or date.today(), reported)
+    key = _run_key(analyses, errors, today, reported)
     diagnostics = cache.get_findings(key)
     if diagnostics is None:
         judged = [a for a in analyses if _may_report(a, reported)]
         diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader) if d.filename in reported]
-        cache.put_findings(key, diagnostics)
+    given_analyses = [a for a in analyses if a.filename in given]
+    dependents: dict[str, list[str]] = {}
+    for analysis in given_analyses:
+        for dependency, _ in analysis.dependencies:
+            dependents.setdefault(dependency, []).append(analysis.filename)
+    read = {dependency for analysis in analyses for dependency in analysis.dependencies}
+    cache.put_run(
+        key,
+        tree_key,
+        CachedRun(
+            tuple(diagnostics),
+            tuple(errors),
+            tuple(a.filename for a in given_analyses),
+            tuple(sorted(reported)),
+            tuple(sorted(read)),
+            tuple((path, tuple(readers)) for path, readers in sorted(dependents.items())),
+        ),
+    )
+    found = _result(diagnostics, errors, count, reported, reader)
+    return replace(found, analyses=given_analyses, analysed=[a.filename for a in given_analyses], dependents=dependents)
+
+
+def _result(diagnostics: list[Diagnostic], errors: list[FileError], count: int, reported: frozenset[str], reader: SourceReader) -> LintResult:
     diagnostics = [replace(d, filename=display_path(d.filename)) for d in diagnostics]
     errors = [replace(e, filename=display_path(e.filename)) for e in errors]
     sources = {d.filename: reader(d.filename) for d in diagnostics}
-    given_analyses = [a for a in analyses if a.filename in given]
-    return LintResult(diagnostics, errors, given_analyses, count, sources, reported)
+    return LintResult(diagnostics, errors, files_checked=count, sources=sources, reported=reported)
 
 
 def display_path(path: str) -> str:

@@ -124,6 +124,7 @@ def test_editing_an_imported_prompt_invalidates_the_importer(tmp_path: Path) -> 
 )
 def test_corrupt_entries_are_ignored_and_replaced(project: Path, corrupt: bytes) -> None:
     first = check(project)
+    (project / CACHE / FINDINGS).unlink()  # else the unchanged tree reuses the whole last run
     for entry in entries(project):
         entry.write_bytes(corrupt)
     again = check(project)
@@ -134,6 +135,7 @@ def test_corrupt_entries_are_ignored_and_replaced(project: Path, corrupt: bytes)
 
 def test_an_entry_with_an_analysis_that_does_not_decode_is_ignored(project: Path) -> None:
     first = check(project)
+    (project / CACHE / FINDINGS).unlink()
     for entry in entries(project):
         stored = json.loads(entry.read_bytes())
         stored["analysis"] = {"filename": 7, "calls": "not a list"}
