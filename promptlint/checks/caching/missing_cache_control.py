@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from promptlint.tokens import at_most
 from promptlint.analysis.prefix import ordered_parts
 from promptlint.analysis.stability import changes_per_call
 from promptlint.models import ModelInfo, model_info
@@ -348,8 +349,10 @@ class MissingCacheControl(Rule):
         if info is None or info.cache_min_tokens is None:
             return
         prefix, head = _static_prefix(call)
-        count = ctx.count_tokens(prefix, call.model)
         minimum = info.cache_min_tokens
+        if at_most(prefix, call.model) < minimum:
+            return
+        count = ctx.count_tokens(prefix, call.model)
         if count.tokens < minimum:
             return
         head_reaches = head is not None and ctx.count_tokens(head, call.model).tokens >= minimum

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
 
+from promptlint.tokens import at_most
 from promptlint.data import load_yaml
 from promptlint.fixes import LineIndex
 from promptlint.pricing import lookup
@@ -533,6 +534,8 @@ class VerboseSystemPrompt(Rule):
     def _budget(
         self, call: LLMCall, system: PromptText, ctx: RuleContext, options: VerboseSystemPromptOptions
     ) -> Iterator[Diagnostic]:
+        if at_most(system.static_text, call.model) <= options.max_tokens:
+            return
         count = ctx.count_tokens(system.static_text, call.model)
         over = count.tokens - options.max_tokens
         if over <= 0:
