@@ -1,0 +1,153 @@
+# SPDX-License-Identifier: MIT
+"""Issue 12's items that belong to the analysis core, each through the installed command
+under the time and memory limits of `test_hostile_input`: long flat code is not "too
+deeply nested", odd literals are values, `--diff` keeps the prefilter and the size limit,
+the same tree gives the same results however its paths are typed, a NUL byte in an
+imported module is not blamed on the importer, a prompt file outside the root is never
+read, and a worker that dies costs only its file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from test_hostile_input import GOOD_CALL_ROW, SDK_CALL, SDK_HEAD, assert_healthy, call_rows, make_project, run_limited
+
+from promptlint import engine
+from promptlint.config import load_config
+
+FILLER = (
+    "You are a helpful AI assistant. Please note that you must answer in one short sentence. "
+    "In order to keep the dashboard tidy, do not add greetings or sign-offs."
+)
+
+
+def flat_prompt_programs() -> dict[str, str]:
+    """Long but flat code, each shape CPython compiles (once reported as too deeply nested)."""
+    augmented = "def build():\n    prompt = ''\n" + "".join(f"    prompt += 'line {i}. '\n" for i in range(940)) + "    return prompt\n"
+    adjacent = "PROMPT = (\n" + "".join(f"    'part {i}. '\n" for i in range(320)) + ")\n"
+    plus = "PROMPT = (\n    'start. '\n" + "".join(f"    + 'part {i}. '\n" for i in range(320)) + ")\n"
+    elifs = "def pick(x):\n    if x == 0:\n        return 'a'\n" + "".join(
+        f"    elif x == {i}:\n        return 'b{i}'\n" for i in range(1, 318)
+    ) + "    return 'z'\n"
+    ors = "def pick(a):\n    return " + " or ".join(f"a.get('k{i}')" for i in range(320)) + " or 'default'\n"
+    return {
+        "augmented.py": SDK_HEAD + augmented + SDK_CALL.format(prompt="build()"),
+        "adjacent.py": SDK_HEAD + adjacent + SDK_CALL.format(prompt="PROMPT"),
+        "plus.py": SDK_HEAD + plus + SDK_CALL.format(prompt="PROMPT"),
+        "elifs.py": SDK_HEAD + elifs + SDK_CALL.format(prompt="pick(3)"),
+        "ors.py": SDK_HEAD + ors + SDK_CALL.format(prompt="pick({})"),
+    }
+
+
+def test_long_flat_code_is_analysed(tmp_path: Path) -> None:
+    programs = flat_prompt_programs()
+    project = make_project(tmp_path / "project", programs)
+    run = run_limited("calls", ".", "--no-cache", "--output-format", "json", cwd=project)
+    assert_healthy(run)
+    assert run.error_lines() == {}
+    listed = {name for name, _ in call_rows(run)}
+    assert listed == {"good.py", *programs}
+
+
+@pytest.mark.parametrize("literal", ["1e309", "3 + 4j", "b'bytes'", "10**400", "-1e309j", "...", "0x" + "f" * 2000])
+def test_odd_literals_in_a_prompt_are_values(tmp_path: Path, literal: str) -> None:
+    project = make_project(tmp_path / "project", {"odd.py": SDK_HEAD + SDK_CALL.format(prompt=f'f"Count: {{{literal}}}"')})
+    runs = [run_limited(*args, cwd=project) for args in (("calls", ".", "--no-cache", "--output-format", "json"), ("check", ".", "--no-cache"))]
+    assert_healthy(*runs)
+    assert runs[0].error_lines() == {}
+    assert ("odd.py", 4) in call_rows(runs[0])
+
+
+def test_diff_keeps_the_prefilter_and_the_size_limit(tmp_path: Path) -> None:
+    """A file without SDK code is not parsed (its syntax error is not reported) and a
+    candidate over 2 MB is reported as too large, with `--diff` as without."""
+    big = SDK_HEAD + SDK_CALL.format(prompt='"hi"') + "".join(f"X{i} = {i}\n" for i in range(300_000))
+    project = make_project(
+        tmp_path / "project",
+        {
+            "fixme.py": SDK_HEAD + SDK_CALL.format(prompt=repr(FILLER)),
+            "data.py": "def broken(:\n" + "ROW = [1, 2, 3]\n" * 400_000,
+            "big.py": big,
+        },
+    )
+    plain = run_limited("check", ".", "--no-cache", cwd=project)
+    diffed = run_limited("check", ".", "--no-cache", "--diff", "--unsafe-fixes", cwd=project)
+    assert_healthy(plain, diffed)
+    for run in (plain, diffed):
+        errors = run.error_lines()
+        assert "data.py" not in errors
+        assert "over the 2 MB limit" in errors.get("big.py", "")
+    assert "+++ " in diffed.stdout and "fixme.py" in diffed.stdout
+
+
+def test_the_same_tree_gives_the_same_results_however_its_paths_are_typed(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "system.txt").write_text(FILLER * 3 + "\n", encoding="utf-8")
+    prompt = '(Path(__file__).parent / "system.txt").read_text()'
+    (project / "app.py").write_text("from pathlib import Path\n" + SDK_HEAD + SDK_CALL.format(prompt=prompt), encoding="utf-8")
+
+    def codes(cwd: Path, *paths: str) -> list[tuple[str, int, str]]:
+        run = run_limited("check", *paths, "--no-cache", "--exit-zero", "--output-format", "json", cwd=cwd)
+        assert_healthy(run)
+        return sorted((os.path.basename(f["filename"]), f["location"]["row"], f["code"]) for f in run.json())
+
+    reference = codes(project, ".")
+    assert any(code == "PRM101" for _, _, code in reference)
+    assert codes(tmp_path, "proj") == reference
+    assert codes(tmp_path, "proj/app.py") == reference
+    assert codes(tmp_path, str(project.resolve())) == reference
+    assert codes(project, "app.py") == reference
+
+
+def test_a_nul_byte_in_an_imported_module_is_not_blamed_on_the_importer(tmp_path: Path) -> None:
+    project = make_project(
+        tmp_path / "project",
+        {
+            "prompts.py": b'SYSTEM = "Be brief.\x00"\n',
+            "app.py": "from prompts import SYSTEM\n" + SDK_HEAD + SDK_CALL.format(prompt="SYSTEM") + SDK_CALL.format(prompt='"hi"'),
+        },
+    )
+    run = run_limited("calls", ".", "--no-cache", "--output-format", "json", cwd=project)
+    assert_healthy(run)
+    assert "app.py" not in run.error_lines()
+    assert {("app.py", 5), ("app.py", 6), ("good.py", GOOD_CALL_ROW)} <= call_rows(run)
+    assert not any("internal error" in reason for reason in run.error_lines().values())
+
+
+def test_a_prompt_file_linked_outside_the_root_is_never_read(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("TOP-SECRET-CONTENT " + FILLER * 50, encoding="utf-8")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "system.txt").symlink_to(outside)
+    prompt = '(Path(__file__).parent / "system.txt").read_text()'
+    (project / "app.py").write_text("from pathlib import Path\n" + SDK_HEAD + SDK_CALL.format(prompt=prompt), encoding="utf-8")
+    for args in (("check", ".", "--output-format", "json"), ("calls", ".", "--output-format", "json")):
+        run = run_limited(*args, cwd=project)
+        assert_healthy(run)
+        assert b"TOP-SECRET" not in run.out
+    assert not [p for p in (project / ".promptlint_cache").rglob("*") if p.is_file() and b"TOP-SECRET" in p.read_bytes()]
+
+
+def test_a_worker_that_dies_costs_only_its_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pool run (more files than MIN_FILES_FOR_POOL) where analysing one file kills its
+    worker process: that file is reported as crashed (ours), every other call is found."""
+    for number in range(engine.MIN_FILES_FOR_POOL + 6):
+        (tmp_path / f"mod{number:02}.py").write_text(SDK_HEAD + SDK_CALL.format(prompt='"hi"'), encoding="utf-8")
+    analyse = engine.analyze_file
+
+    def dies_on_one_file(path, index, task):
+        if path.endswith("mod07.py"):
+            os._exit(1)  # the worker process dies, as a parser crash would end it
+        return analyse(path, index, task)
+
+    monkeypatch.setattr(engine, "analyze_file", dies_on_one_file)
+    run = engine.analyze_run([tmp_path], load_config(start=tmp_path), jobs=2, use_cache=False)
+    crashed = [(Path(e.filename).name, e.reason, e.internal) for e in run.errors]
+    assert crashed == [("mod07.py", "not analysed: the analysis process crashed on this file", True)]
+    found = sorted(Path(a.filename).name for a in run.analyses if a.calls)
+    assert found == [f"mod{n:02}.py" for n in range(engine.MIN_FILES_FOR_POOL + 6) if n != 7]
