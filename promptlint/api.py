@@ -68,8 +68,17 @@ def load_run_config(
     extend_select: tuple[str, ...] = (),
     ignore: tuple[str, ...] = (),
 ) -> Config:
-    """The configuration for a run, with command-line selections applied over the file's."""
-    config = load_config(config_path, start=_common_parent(paths))
+    """The configuration for a run, with command-line selections applied over the file's.
+
+    Without a configuration file the project root is the working directory, as in ruff,
+    when every path lies inside it (else the paths' common folder): `check shop/email.py`
+    and `check .` then see the same project and name its files the same way."""
+    start = _common_parent(paths)
+    config = load_config(config_path, start=start)
+    if config.source is None:
+        here = Path.cwd()
+        if all(Path(os.path.abspath(path)).is_relative_to(here) for path in paths):  # no resolve: a named symlink loop is reported later
+            config = replace(config, root=here)
     for code in (*select, *extend_select, *ignore):
         validate_selector(code, source="the command line")
     return with_command_line_selection(config, select, extend_select, ignore)

@@ -136,3 +136,26 @@ def test_the_summary_counts_the_cut_tokens_once(shared_prompt: Path) -> None:
     assert shown, text
     assert float(shown.group(1).replace(",", "")) == pytest.approx(expected, abs=1)
     assert float(shown.group(1).replace(",", "")) < cut["usd_per_1m_calls"] + cached_usd
+
+
+@pytest.mark.parametrize("given", ["shop/prompts.py", "shop/email.py", "shop/chat.py"])
+def test_a_shared_prompt_is_priced_with_every_call_that_sends_it_whichever_files_are_given(
+    shared_prompt: Path, given: str
+) -> None:
+    """email.py sends the handbook to another model than chat.py's two calls: the finding
+    names all three calls and is priced with the majority's model, also when pre-commit
+    passes only one of the three files."""
+    email = shared_prompt / "shop" / "email.py"
+    email.write_text(email.read_text(encoding="utf-8").replace('model="claude-sonnet-4-6"', 'model="claude-opus-4-5"'), encoding="utf-8")
+
+    def prm101(*paths: str) -> list[tuple[str, str, dict]]:
+        done = subprocess.run(
+            [str(PROMPTLINT), "check", "--no-cache", "--exit-zero", "--output-format", "json", "--select", "PRM101", *paths],
+            cwd=shared_prompt, capture_output=True, text=True, check=True,
+        )
+        return [(f["filename"], f["message"], f["cost"]) for f in json.loads(done.stdout)]
+
+    (whole,) = prm101(".")
+    assert "sent by 3 calls" in whole[1] and "the model of 2 of them" in whole[1]
+    assert whole[2]["model"] == "claude-sonnet-4-6"
+    assert prm101(given) == [whole]

@@ -315,6 +315,29 @@ class UnstreamedUserFacingCall(Rule):
             """
         ),
         Valid(
+            # Gemini asked for JSON in a schema: an answer for code, not for a person to read.
+            """
+            from fastapi import FastAPI
+            from google import genai
+            from google.genai import types
+            from pydantic import BaseModel
+
+            app = FastAPI()
+            client = genai.Client()
+
+            class Ticket(BaseModel):
+                queue: str
+
+            @app.post("/route")
+            def route(text: str):
+                return client.models.generate_content(
+                    model="gemini-2.5-flash",
+                    contents=text,
+                    config=types.GenerateContentConfig(response_schema=Ticket),
+                )
+            """
+        ),
+        Valid(
             # Structured output through arguments gathered in a dict and splatted.
             """
             from fastapi import FastAPI

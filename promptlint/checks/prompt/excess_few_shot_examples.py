@@ -571,6 +571,35 @@ class ExcessFewShotExamples(Rule):
             tokens=13,
         ),
         Invalid(
+            # A transcript of User:/Assistant: turns written into the system prompt.
+            '''
+            from openai import OpenAI
+
+            client = OpenAI()
+            SYSTEM = """Answer the customer in one short sentence.
+
+            User: Where is my order?
+            Assistant: It ships tomorrow.
+            User: Can I change the address?
+            Assistant: Yes, until it ships.
+            User: Do you ship abroad?
+            Assistant: To the EU and the UK.
+            User: How do I return an item?
+            Assistant: Use the link in your receipt.
+            User: Is there a warranty?
+            Assistant: Two years on everything.
+            User: Can I pay later?
+            Assistant: Yes, in three instalments.
+            """
+
+            def reply(question):
+                return client.chat.completions.create(
+                    model="gpt-4.1-mini", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
+                )
+            ''',
+            message="6 few-shot examples in the system prompt",
+        ),
+        Invalid(
             # LangChain: <example> tags over the token budget (three examples, 600+ tokens each).
             """
             from langchain_openai import ChatOpenAI
