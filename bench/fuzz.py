@@ -166,7 +166,7 @@ def error_lines(run: Run) -> dict[str, str]:
     for line in run.err.decode("utf-8", "replace").splitlines():
         location, marker, reason = line.partition(": error: ")
         if marker:
-            found[re.sub(r":\d+$", "", location)] = reason
+            found[re.sub(r"(:\d+)+$", "", location)] = reason  # `path:line:column: error:`
     return found
 
 

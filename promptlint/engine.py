@@ -775,8 +775,13 @@ def run_rules(
     *,
     today: date | None = None,
     read_source: SourceReader | None = None,
+    errors: list[FileError] | None = None,
 ) -> list[Diagnostic]:
+    """Every enabled rule's findings on `analyses`, suppressions applied and priced. A rule
+    that runs out of memory or stack on some file's calls skips that file, which is added
+    to `errors`; the other files keep their findings."""
     read_source = read_source or SourceReader()
+    errors = errors if errors is not None else []
     rules = enabled_rules(config)
     contexts = {
         rule.code: RuleContext(
@@ -797,7 +802,7 @@ def run_rules(
     # line, and the first line of every call it lies in.
     found: dict[tuple, tuple[Diagnostic, set[int]]] = {}
     for rule in rules:
-        for diagnostic in rule.check_project(judged, contexts[rule.code]):
+        for diagnostic in _guarded(rule, judged, contexts[rule.code], errors):
             diagnostic = replace(diagnostic, filename=canonical(diagnostic.filename))
             key = (diagnostic.code, diagnostic.filename, diagnostic.span, diagnostic.message)
             _, rows = found.setdefault(key, (diagnostic, {diagnostic.span.start.row, diagnostic.span.end.row}))
@@ -817,6 +822,23 @@ def run_rules(
         diagnostics.append(diagnostic)
     diagnostics.sort(key=lambda d: (d.filename, d.span.start, d.code))
     return diagnostics
+
+
+def _guarded(rule, analyses: list[FileAnalysis], ctx: RuleContext, errors: list[FileError]) -> list[Diagnostic]:
+    """`rule.check_project(analyses)`; when that runs out of memory or stack, the rule is run
+    on each file alone, and the files it fails on are reported instead."""
+    try:
+        return list(rule.check_project(analyses, ctx))
+    except (MemoryError, RecursionError):
+        pass
+    found = []
+    for analysis in analyses:
+        try:
+            found += list(rule.check_project([analysis], ctx))
+        except (MemoryError, RecursionError) as error:
+            what = "ran out of memory" if isinstance(error, MemoryError) else "too deeply nested"
+            errors.append(FileError(analysis.filename, f"{rule.code} not checked: {what} judging its calls"))
+    return found
 
 
 def _enclosing_call_rows(calls_by_file: dict[str, list], diagnostic: Diagnostic) -> set[int]:
@@ -890,7 +912,9 @@ def lint(
     diagnostics = cache.get_findings(key)
     if diagnostics is None:
         judged = [a for a in analyses if _may_report(a, reported)]
-        diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader) if d.filename in reported]
+        rule_errors: list[FileError] = []
+        diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]
+        errors = [*errors, *(e for e in rule_errors if e.filename in reported)]
     given_analyses = [a for a in analyses if a.filename in given]
     dependents: dict[str, list[str]] = {}
     for analysis in given_analyses:

@@ -151,3 +151,24 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path: Path, monkeypatch: pyt
     assert crashed == [("mod07.py", "not analysed: the analysis process crashed on this file", True)]
     found = sorted(Path(a.filename).name for a in run.analyses if a.calls)
     assert found == [f"mod{n:02}.py" for n in range(engine.MIN_FILES_FOR_POOL + 6) if n != 7]
+
+
+def test_a_rule_that_runs_out_of_memory_on_one_file_costs_only_that_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from promptlint.checks import rule_by_code_or_name
+    from promptlint.engine import lint
+
+    retired = SDK_HEAD + 'client.chat.completions.create(model="gpt-3.5-turbo", messages=[])\n'
+    (tmp_path / "huge.py").write_text(retired, encoding="utf-8")
+    (tmp_path / "fine.py").write_text(retired, encoding="utf-8")
+    rule = rule_by_code_or_name("PRM402")
+    check = rule.check
+
+    def exhausted_on_one_file(self, analysis, ctx):
+        if analysis.filename.endswith("huge.py"):
+            raise MemoryError
+        return check(self, analysis, ctx)
+
+    monkeypatch.setattr(rule, "check", exhausted_on_one_file)
+    result = lint([tmp_path], load_config(start=tmp_path), use_cache=False, jobs=1)
+    assert [(Path(d.filename).name, d.code) for d in result.diagnostics if d.code == "PRM402"] == [("fine.py", "PRM402")]
+    assert [(Path(e.filename).name, e.reason) for e in result.errors] == [("huge.py", "PRM402 not checked: ran out of memory judging its calls")]

@@ -425,6 +425,22 @@ class VerboseSystemPrompt(Rule):
             message="System prompt is 3,201 tokens, 1,201 over the 2,000-token budget; sent by 2 calls: app.py:8, app.py:11",
             tokens=1201,
         ),
+        Invalid(
+            # A prompt built to be enormous (about 10 MB): its size is computed, not built,
+            # and the count is scaled from the part held.
+            """
+            from openai import OpenAI
+
+            client = OpenAI()
+            POLICY = "Follow the refund policy to the letter. " * 250_000
+
+            def answer(question):
+                return client.chat.completions.create(
+                    model="gpt-4o-mini", messages=[{"role": "system", "content": POLICY}, {"role": "user", "content": question}]
+                )
+            """,
+            message="tokens (too large to count exactly), ",
+        ),
     )
 
     def check_project(self, analyses: Sequence[FileAnalysis], ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -537,20 +553,22 @@ class VerboseSystemPrompt(Rule):
         if at_most(system.static_text, call.model) <= options.max_tokens:
             return
         count = ctx.count_tokens(system.static_text, call.model)
-        over = count.tokens - options.max_tokens
+        total, exact = count.tokens, count.exact
+        if system.omitted:  # text too large to hold: scale the count of the part held
+            held = len(system.static_text)
+            total, exact = round(count.tokens * (held + system.omitted) / max(held, 1)), False
+        over = total - options.max_tokens
         if over <= 0:
             return
         filename, span = _bulk(call, list(system.segments))
-        message = (
-            f"System prompt is {count.tokens:,} tokens, {over:,} over the "
-            f"{options.max_tokens:,}-token budget"
-        )
+        size = f"about {total:,} tokens (too large to count exactly)" if system.omitted else f"{total:,} tokens"
+        message = f"System prompt is {size}, {over:,} over the {options.max_tokens:,}-token budget"
         fix = Fix(
             f"Cut the system prompt to {options.max_tokens:,} tokens: drop what the model does anyway, "
             "move rarely needed reference text into retrieval or tools",
             Applicability.DISPLAY_ONLY,
         )
-        yield self.report(filename, span, message, fix=fix, stake=Stake(over, count.exact, call.model, Basis.INPUT))
+        yield self.report(filename, span, message, fix=fix, stake=Stake(over, exact, call.model, Basis.INPUT))
 
 
 # --------------------------------------------------------------------------- rewriting
