@@ -172,3 +172,19 @@ def test_a_rule_that_runs_out_of_memory_on_one_file_costs_only_that_file(tmp_pat
     result = lint([tmp_path], load_config(start=tmp_path), use_cache=False, jobs=1)
     assert [(Path(d.filename).name, d.code) for d in result.diagnostics if d.code == "PRM402"] == [("fine.py", "PRM402")]
     assert [(Path(e.filename).name, e.reason) for e in result.errors] == [("huge.py", "PRM402 not checked: ran out of memory judging its calls")]
+
+
+def test_a_50_mb_candidate_with_fix_and_diff_is_reported_over_the_limit(tmp_path: Path) -> None:
+    """Issue 12: a generated module (an SDK import, one call, then 500k constant lines) beside
+    a small file with a fixable finding, through `--fix --unsafe-fixes --diff`: the big file
+    is reported as over the limit, the small one is fixed in the diff, under the limits."""
+    project = make_project(tmp_path / "project", {"fixme.py": SDK_HEAD + SDK_CALL.format(prompt=repr(FILLER))})
+    with open(project / "generated.py", "w", encoding="utf-8") as handle:
+        handle.write(SDK_HEAD + SDK_CALL.format(prompt='"hi"'))
+        line = "CONSTANT_{:06d} = 'a fixed value that pads this module out to fifty MB'\n"
+        handle.writelines(line.format(number) for number in range(700_000))
+    assert (project / "generated.py").stat().st_size > 50_000_000
+    run = run_limited("check", ".", "--no-cache", "--fix", "--unsafe-fixes", "--diff", cwd=project)
+    assert_healthy(run)
+    assert "over the 2 MB limit" in run.error_lines().get("generated.py", "")
+    assert "+++ " in run.stdout and "fixme.py" in run.stdout
