@@ -18,8 +18,8 @@ The first table below is issue 12's table, one test per row, followed by three o
 inputs bench/fuzz.py found beyond it; the tests after them are the
 items of "More from the same fuzzing" in discovery, fixes, configuration and the CLI. The
 other items (flat code reported as too deep, `--diff` parsing everything, path spelling,
-NUL bytes in imports, prompt files outside the root) belong to the analysis core and are
-tested with it.
+NUL bytes in imports, prompt files outside the root, a dying worker, the 50 MB module under
+`--fix --diff`) belong to the analysis core and are in `test_hostile_core.py`.
 
 `run_limited` and `Limited` are shared with `test_fuzz.py`.
 """
