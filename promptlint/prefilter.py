@@ -209,7 +209,9 @@ def imported_modules(data: bytes, package: str) -> set[str]:
     return found
 
 
-_CALLED = re.compile(rb"([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
+# The lookbehind starts a match only where a name starts: without it, a long name not
+# followed by "(" (a 2 MB generated identifier) is rescanned from each of its characters.
+_CALLED = re.compile(rb"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
 
 
 def called_names(data: bytes) -> set[str]:

@@ -188,3 +188,21 @@ def test_a_50_mb_candidate_with_fix_and_diff_is_reported_over_the_limit(tmp_path
     assert_healthy(run)
     assert "over the 2 MB limit" in run.error_lines().get("generated.py", "")
     assert "+++ " in run.stdout and "fixme.py" in run.stdout
+
+
+def test_a_huge_name_does_not_stall_the_search_for_wrapper_callers(tmp_path: Path) -> None:
+    """Found by bench/fuzz.py: a 1.5 MB identifier in a file of a project that has a wrapper
+    (so callers of wrappers are searched for by the names each file calls) made that search
+    quadratic in the name's length."""
+    wrapper = SDK_HEAD + "def ask(prompt):\n    return " + SDK_CALL.format(prompt="prompt")
+    project = make_project(
+        tmp_path / "project",
+        {
+            "llm.py": wrapper,
+            "route.py": "from llm import ask\n\nask('Summarize the ticket.')\n",
+            "generated.py": "VALUE = " + "n" * 1_500_000 + "\n",
+        },
+    )
+    run = run_limited("calls", ".", "--no-cache", "--output-format", "json", cwd=project)
+    assert_healthy(run)
+    assert ("route.py", 3) in call_rows(run)

@@ -684,3 +684,24 @@ def test_call_span_starts_at_the_first_token_of_the_call(tmp_path: Path) -> None
     start, end = calls[0].span.start, calls[0].span.end
     assert (start.row, start.column) == (5, 15)  # `client`, after `    x = await `
     assert (end.row, end.column) == (8, 6)  # just past the closing parenthesis
+
+
+def test_a_module_level_call_is_not_mocked_by_a_test_functions_patch_decorator(tmp_path: Path) -> None:
+    """`@patch("...litellm...")` above a test function patches that test only; the call
+    at module level (found by the fuzzer in a mutated test file) still sends a request."""
+    calls = analyse(
+        tmp_path,
+        {
+            "test_llm.py": """
+            from unittest.mock import patch
+            from openai import OpenAI
+
+            @patch("app.llm.litellm_completion")
+            def test_answer(mock_completion):
+                assert mock_completion is not None
+
+            OpenAI().chat.completions.create(model="gpt-4o-mini", messages=[])
+            """
+        },
+    )
+    assert [c.model for c in calls] == ["gpt-4o-mini"]

@@ -591,7 +591,10 @@ def _mocks_llm(function: FunctionSummary, called: str | None = None) -> bool:
     `with patch.object(client.chat.completions, "create")`, `monkeypatch.setattr(model,
     "_call_client", fake)`), or patches the very function called
     (`@patch("app.models.Backend.run")` around `model.run(...)`): its calls reach a mock
-    and send nothing."""
+    and send nothing. Module-level code is never taken as patched: its calls include the
+    `@patch(...)` decorators of the test functions below it, which patch only those."""
+    if function.name == MODULE_FUNCTION:
+        return False
     for value in (*function.decorators, *(info.call for info in function.calls)):
         if not isinstance(value, v.Call) or _last_name(value.func) not in ("patch", "object", "dict", "multiple", "setattr"):
             continue
