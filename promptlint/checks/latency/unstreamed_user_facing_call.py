@@ -315,6 +315,38 @@ class UnstreamedUserFacingCall(Rule):
             """
         ),
         Valid(
+            # Spoken output: the audio is played when complete, not read as text streams in.
+            """
+            from fastapi import FastAPI
+            from openai import OpenAI
+
+            app = FastAPI()
+            client = OpenAI()
+
+            @app.post("/speak")
+            def speak(text: str):
+                return client.chat.completions.create(
+                    model="gpt-4o-audio-preview",
+                    modalities=["text", "audio"],
+                    audio={"voice": "alloy", "format": "wav"},
+                    messages=[{"role": "user", "content": text}],
+                )
+            """
+        ),
+        Valid(
+            # `@patch` from unittest.mock is not an HTTP PATCH route, on a test or elsewhere.
+            """
+            from unittest.mock import patch
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            @patch("app.billing.Invoice")
+            def check_summary(invoice):
+                return client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "hi"}])
+            """
+        ),
+        Valid(
             # Gemini asked for JSON in a schema: an answer for code, not for a person to read.
             """
             from fastapi import FastAPI
