@@ -25,6 +25,7 @@ import re
 import string
 import textwrap
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from promptlint.analysis.objects import (
@@ -148,29 +149,28 @@ class Prompts:
         return self.static(str(value.value), value, scope)
 
     def _add(self, value: v.Add, scope: Scope, depth: int) -> PromptText | None:
-        result = PromptText()
+        result = _Builder()
         for item in value.items:
             part = self.resolve(item, scope, depth)
             if not _is_text(part):
                 return None
-            result = _bounded(result + part)
-        return result
+            result.add(part)
+        return result.text()
 
     def _fstr(self, value: v.FStr, scope: Scope, depth: int) -> PromptText:
-        result = PromptText()
+        result = _Builder()
         for part in value.parts:
             if isinstance(part, v.Str):
-                result += self.static(part.value, part, scope)
+                result.add(self.static(part.value, part, scope))
             elif isinstance(part, v.Field):
                 inner = self.resolve(part.value, scope, depth)
                 if inner.is_static and part.spec is None and part.conversion == -1:
-                    result += inner
+                    result.add(inner)
                 else:
                     kind = SegmentKind.UNKNOWN if inner.is_static else _strongest(s.kind for s in inner.dynamic_segments)
                     text, loc = self.field_source(part, value, scope)
-                    result += PromptText((Segment(kind, text, scope.module.path, self.span(loc)),))
-            result = _bounded(result)
-        return result
+                    result.add(PromptText((Segment(kind, text, scope.module.path, self.span(loc)),)))
+        return result.text()
 
     def field_source(self, field: v.Field, fstring: v.FStr, scope: Scope) -> tuple[str, v.Loc]:
         """The source of an f-string field, braces included (`{user!r:>10}`), and where it is.
@@ -1091,6 +1091,35 @@ def _strongest(kinds: Iterable[SegmentKind]) -> SegmentKind:
 
 
 strongest = _strongest
+
+
+class _Builder:
+    """A prompt assembled part by part in linear time (adding PromptTexts one at a time
+    copies every segment each time), bounded as `_bounded` bounds it."""
+
+    def __init__(self) -> None:
+        self.segments: list[Segment] = []
+        self.size = 0  # static characters held
+        self.cut: int | None = None  # once full: the index of the segment that holds the omitted size
+        self.omitted = 0  # static characters left out after it was full
+
+    def add(self, part: PromptText) -> None:
+        if self.cut is not None:  # full: static text only adds to the omitted size
+            self.segments += (s for s in part.segments if s.kind.is_dynamic)
+            self.omitted += sum(len(s.text) + s.omitted for s in part.segments if not s.kind.is_dynamic)
+            return
+        self.segments += part.segments
+        self.size += sum(len(s.text) for s in part.segments if not s.kind.is_dynamic)
+        if self.size > MAX_STATIC_CHARS:
+            self.segments = list(_bounded(PromptText(tuple(self.segments))).segments)
+            self.cut = next(i for i, s in enumerate(self.segments) if s.omitted and not s.kind.is_dynamic)
+
+    def text(self) -> PromptText:
+        if self.cut is not None and self.omitted:
+            cut = self.segments[self.cut]
+            self.segments[self.cut] = replace(cut, omitted=cut.omitted + self.omitted)
+            self.omitted = 0
+        return PromptText(tuple(self.segments))
 
 
 def _bounded(prompt: PromptText) -> PromptText:

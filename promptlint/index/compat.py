@@ -11,7 +11,9 @@ nearly always are anyway. Only files that fail this way pay for libcst.
 
 from __future__ import annotations
 
+import io
 import sys
+import tokenize
 
 NEEDS_REWRITE = sys.version_info < (3, 12)
 MAX_REWRITE_BYTES = 1_000_000  # libcst on a huge file costs minutes; such a file stays an error
@@ -21,10 +23,43 @@ def is_fstring_error(error: SyntaxError) -> bool:
     return NEEDS_REWRITE and "f-string" in (error.msg or "")
 
 
+# libcst's native parser overflows its stack (SIGSEGV, the whole run lost) on 2,000 nested
+# brackets and takes minutes on 5,000 chained `not`s, where `ast` reports either cleanly; so
+# a file goes to libcst only when no statement is that deep or that long (found by
+# bench/fuzz.py; measured: 1,000 brackets or 2,000 `not`s parse in under a second).
+MAX_BRACKET_DEPTH = 200
+MAX_TOKENS_PER_STATEMENT = 2_000
+MAX_INDENT_DEPTH = 100
+
+
+def _within_libcst_limits(text: str) -> bool:
+    depth = indent = statement = 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type == tokenize.OP and token.string in "([{":
+                depth += 1
+                if depth > MAX_BRACKET_DEPTH:
+                    return False
+            elif token.type == tokenize.OP and token.string in ")]}":
+                depth -= 1
+            elif token.type == tokenize.INDENT:
+                indent += 1
+                if indent > MAX_INDENT_DEPTH:
+                    return False
+            elif token.type == tokenize.DEDENT:
+                indent -= 1
+            statement = 0 if token.type == tokenize.NEWLINE else statement + 1
+            if statement > MAX_TOKENS_PER_STATEMENT:
+                return False
+    except (tokenize.TokenError, SyntaxError, ValueError):
+        return False
+    return True
+
+
 def blank_fstring_fields(text: str) -> str | None:
     """`text` with the expression of every f-string field replaced by `_` and spaces, or
     None when libcst cannot parse it either."""
-    if len(text) > MAX_REWRITE_BYTES:
+    if len(text) > MAX_REWRITE_BYTES or not _within_libcst_limits(text):
         return None
     import libcst
     from libcst.metadata import MetadataWrapper, PositionProvider
