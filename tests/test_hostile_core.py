@@ -206,3 +206,17 @@ def test_a_huge_name_does_not_stall_the_search_for_wrapper_callers(tmp_path: Pat
     run = run_limited("calls", ".", "--no-cache", "--output-format", "json", cwd=project)
     assert_healthy(run)
     assert ("route.py", 3) in call_rows(run)
+
+
+@pytest.mark.parametrize("depth", [5_000, 20_000])
+def test_a_pep701_fstring_after_deep_nesting_costs_only_its_file(tmp_path: Path, depth: int) -> None:
+    """Found by bench/fuzz.py: on Python 3.11 a file `ast` refuses over a PEP 701 f-string is
+    read with libcst, whose native parser hung (5,000 chained `not`s) or segfaulted (20,000)
+    on what came before it, and took the run with it."""
+    nested = "X = " + "not " * depth + "1\n"
+    pep701 = 'LABEL = f"{"quoted"}"\n'
+    project = make_project(tmp_path / "project", {"deep.py": SDK_HEAD + nested + pep701 + SDK_CALL.format(prompt="LABEL")})
+    run = run_limited("calls", ".", "--no-cache", "--output-format", "json", cwd=project)
+    assert_healthy(run)
+    assert ("good.py", GOOD_CALL_ROW) in call_rows(run)
+    assert "deep.py" in run.error_lines() or "deep.py" in {name for name, _ in call_rows(run)}
