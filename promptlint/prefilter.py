@@ -59,6 +59,13 @@ _IMPORT_LINE = re.compile(
 )
 
 
+def _line_start(data: bytes, index: int) -> int:
+    """Where the line holding `index` starts; a lone CR ends a line too, as Python reads
+    it (the CR is looked for only after the last LF, so this stays within one line)."""
+    newline = data.rfind(b"\n", 0, index)
+    return max(newline, data.rfind(b"\r", newline + 1, index)) + 1
+
+
 def _imports(data: bytes, words: tuple[bytes, ...]) -> bool:
     """Whether an import statement names one of `words` as (the start of) its module:
     `import openai`, `import os, openai`, `from openai.types import X`,
@@ -68,7 +75,7 @@ def _imports(data: bytes, words: tuple[bytes, ...]) -> bool:
         start = 0
         while (index := data.find(word, start)) >= 0:
             start = index + len(word)
-            line = data.rfind(b"\n", 0, index) + 1
+            line = _line_start(data, index)
             head = data[line:index].lstrip(b" \t;")
             after = data[index + len(word) : index + len(word) + 1]
             boundary = word == b"langchain" or not after or after[0] not in _IDENTIFIER
@@ -178,11 +185,13 @@ def imported_modules(data: bytes, package: str) -> set[str]:
     found: set[str] = set()
     start = 0
     while (index := data.find(b"import", start)) >= 0:
-        line = data.rfind(b"\n", 0, index) + 1
+        line = _line_start(data, index)
         end = data.find(b"\n", index)
         end = len(data) if end < 0 else end
+        carriage = data.find(b"\r", index, end)  # a lone CR ends the line too
+        end = carriage if carriage >= 0 else end
         start = end
-        match = _IMPORT_LINE.match(data, line, end)
+        match = _IMPORT_LINE.match(data[line:end])  # a slice: `^` would not match after a lone CR
         if match is None:
             continue
         base, names, plain = match.groups()

@@ -90,3 +90,12 @@ def test_a_large_file_without_sdks_is_dismissed() -> None:
         b"    return parser.parse(result)  # parse the result\n\n"
     )
     assert not prefilter.may_call_sdk(chunk * (20_000_000 // len(chunk)))
+
+
+@pytest.mark.parametrize("ending", [b"\r", b"\r\n", b"\n"])
+def test_every_line_ending_python_reads_ends_an_import_line(ending: bytes) -> None:
+    """Found by bench/fuzz.py: after a lone CR (old Mac line endings, which Python reads as a
+    line break) an SDK import was not seen, so the file was neither analysed nor reported."""
+    source = ending.join([b"import pytest", b"from openai import OpenAI", b"OpenAI().chat.completions.create(model='x')", b""])
+    assert prefilter.may_call_sdk(source)
+    assert "openai" in prefilter.imported_modules(source, "")
