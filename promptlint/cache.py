@@ -62,6 +62,7 @@ class ResultsCache:
         self.enabled = enabled
         self.version = version
         self._hashes: dict[str, str] = {}  # dependency path -> current hash, per run
+        self._run_entry: dict[str, Any] | None = None  # findings.json as read (`_last_run`)
 
     def get(self, path: Path, content_hash: str, extra: str = "", slot: str = "") -> FileAnalysis | None:
         """The stored analysis of `path` if it is still valid for these bytes, else None.
@@ -128,17 +129,21 @@ class ResultsCache:
     def put_run(self, run_key: str, tree_key: str, run: CachedRun) -> None:
         if not self.enabled:
             return
-        payload = json.dumps({"key": self._run_key(run_key), "tree": self._run_key(tree_key), "run": encode(run)})
-        self._write(self.directory / FINDINGS_FILENAME, payload)
+        entry = {"key": self._run_key(run_key), "tree": self._run_key(tree_key), "run": encode(run)}
+        self._write(self.directory / FINDINGS_FILENAME, json.dumps(entry))
+        self._run_entry = entry
 
     def _last_run(self) -> dict[str, Any] | None:
+        """The whole-run entry, read once: a run that misses `get_run` asks `get_findings`."""
         if not self.enabled:
             return None
-        try:
-            entry = json.loads((self.directory / FINDINGS_FILENAME).read_bytes())
-        except (OSError, ValueError):
-            return None
-        return entry if isinstance(entry, dict) else None
+        if self._run_entry is None:
+            try:
+                entry = json.loads((self.directory / FINDINGS_FILENAME).read_bytes())
+            except (OSError, ValueError):
+                entry = None
+            self._run_entry = entry if isinstance(entry, dict) else {}
+        return self._run_entry or None
 
     def _run_key(self, run_key: str) -> dict[str, Any]:
         return {"version": self.version, "fingerprint": self.fingerprint, "run": run_key}

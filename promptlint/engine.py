@@ -251,7 +251,7 @@ def _imports(file: _File) -> set[str]:
     return file.imports
 
 
-def select(project: list[_File], given: set[str], config: Config) -> set[str]:
+def select(project: list[_File], given: set[str], config: Config, reading: set[str] | None = None) -> set[str]:
     """The files that may hold an LLM call. `project` holds every file the selection may
     look at; `given` the ones linted.
 
@@ -260,13 +260,13 @@ def select(project: list[_File], given: set[str], config: Config) -> set[str]:
     2. Files that spell such a call and import a project module that imports an SDK and
        builds a client with it (a client built in clients.py, called in bot.py).
     3. Files that import a given file (pre-commit passed a prompts module: the calls that
-       send its prompts are read again).
+       send its prompts are read again): `reading`, when the caller has them already.
 
     Entry points reaching the calls are chosen after analysis (`select_entries`).
     """
     wrapper_modules, wrapper_calls = prefilter.configured_wrapper_names(config.wrappers)
     configured = prefilter.name_calls(wrapper_calls)
-    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
+    roots = _roots(config)
     chosen: set[str] = set()
     client_modules: set[str] = set(wrapper_modules)
     for file in project:
@@ -282,22 +282,19 @@ def select(project: list[_File], given: set[str], config: Config) -> set[str]:
     for file in project:
         if file.path not in chosen and _imports(file) & client_modules and prefilter.has_call_shape(file.data):
             chosen.add(file.path)
-    chosen |= {path for path in importers(project, given, config) - given if path not in chosen}
-    return chosen
+    return chosen | (importers(project, given, config) if reading is None else reading)
 
 
 def _callers_of_chosen(project: list[_File], given: set[str], chosen: set[str], config: Config) -> set[str]:
     """The given files that are chosen, or that import a chosen file (whose wrappers they
     may call): a given file with neither holds no LLM call and is not parsed."""
-    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
-    modules = {name for f in project if f.path in chosen for name in _names(f, roots)}
+    modules = _module_names(project, chosen, config)
     return {f.path for f in project if f.path in given and (f.path in chosen or _imports(f) & modules)}
 
 
 def importers(project: list[_File], given: set[str], config: Config) -> set[str]:
     """Files that import a given file and spell a call: the calls that read what it defines."""
-    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
-    given_modules = {name for f in project if f.path in given for name in _names(f, roots)}
+    given_modules = _module_names(project, given, config)
     return {f.path for f in project if f.path not in given and _imports(f) & given_modules and prefilter.has_call_shape(f.data)}
 
 
@@ -306,9 +303,9 @@ def select_entries(project: list[_File], reaching: set[str], analysed: set[str],
     a file whose analysis found an LLM call or wrapper (`reaching`): the call graph from
     a route or a job to a call passes through them. Chosen after the calls are known, so
     the many files that merely import an SDK module cost nothing here."""
-    roots = [canonical(config.root), canonical(Path(config.root) / "src")]
+    roots = _roots(config)
     entries: set[str] = set()
-    modules = {name for f in project if f.path in reaching for name in _names(f, roots)}
+    modules = _module_names(project, reaching, config)
     pending = [f for f in project if f.path not in analysed and prefilter.is_entry_file(os.path.basename(f.path), f.data)]
     while pending:
         reached = [f for f in pending if _imports(f) & modules]
@@ -319,6 +316,17 @@ def select_entries(project: list[_File], reaching: set[str], analysed: set[str],
             modules |= _names(file, roots)
         pending = [f for f in pending if f.path not in entries]
     return entries
+
+
+def _roots(config: Config) -> list[str]:
+    """Where dotted import paths start: the project root, and `src/` below it."""
+    return [canonical(config.root), canonical(Path(config.root) / "src")]
+
+
+def _module_names(project: list[_File], paths: set[str], config: Config) -> set[str]:
+    """Every name an import can reach one of the files `paths` by (see `_names`)."""
+    roots = _roots(config)
+    return {name for f in project if f.path in paths for name in _names(f, roots)}
 
 
 def _names(file: _File, roots: list[str]) -> set[str]:
@@ -387,6 +395,7 @@ class Tree:
     errors: list[FileError]  # files that could not be discovered or read
     subset: bool
     overrides: dict[str, str]
+    hashes: dict[str, str]  # path -> content hash, for the cache keys
 
     def key(self, config: Config, today: date) -> str:
         """Every input of the run's findings that is known before analysis: the files'
@@ -395,7 +404,7 @@ class Tree:
         digest = hashlib.blake2b(digest_size=16)
         digest.update(repr((config_fingerprint(config), today.isoformat(), self.subset, self.given)).encode("utf-8", "surrogatepass"))
         for file in self.project_files:
-            digest.update(file.path.encode("utf-8", "surrogatepass") + b"\0" + file_hash(file.data).encode())
+            digest.update(file.path.encode("utf-8", "surrogatepass") + b"\0" + self.hashes[file.path].encode())
         for error in self.errors:
             digest.update(repr((error.filename, error.reason, error.line)).encode("utf-8", "surrogatepass"))
         return digest.hexdigest()
@@ -416,7 +425,7 @@ def gather(paths: Sequence[str | Path], config: Config, overrides: dict[Path, st
         others, _ = files.discover([config.root], config)
         extra = sorted({canonical(p) for p in others} - set(given))
         project_files += _read(extra, overrides_c, [])
-    return Tree(given, project_files, errors, subset, overrides_c)
+    return Tree(given, project_files, errors, subset, overrides_c, {f.path: file_hash(f.data) for f in project_files})
 
 
 def analyze_tree(
@@ -426,17 +435,21 @@ def analyze_tree(
     jobs: int | None = None,
     use_cache: bool = True,
     progress: Progress | None = None,
+    cache: ResultsCache | None = None,
 ) -> Run:
-    """Select, summarize and analyse the files of `tree` (see the module docstring)."""
+    """Select, summarize and analyse the files of `tree` (see the module docstring). `cache`:
+    the run's results cache, when the caller has opened it (it remembers the files hashed)."""
     given, project_files, subset, overrides_c = tree.given, tree.project_files, tree.subset, tree.overrides
     given_set = set(given)
     errors = list(tree.errors)
-    chosen = select(project_files, given_set, config)
+    reading = importers(project_files, given_set, config)
+    chosen = select(project_files, given_set, config, reading)
     sizes = {f.path: len(f.data) for f in project_files}
     too_large = {path for path in chosen if sizes[path] > MAX_ANALYSED_BYTES}
     targets = sorted(chosen - too_large)
     jobs = max(1, min(jobs or os.cpu_count() or 1, os.cpu_count() or 1, len(targets) or 1))
-    cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides_c)
+    if cache is None:
+        cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides_c)
     # Workers share summaries through a store; one process keeps them in memory anyway.
     persistent = use_cache and not overrides_c
     with _summary_store(config, persistent, needed=persistent or (jobs > 1 and len(targets) >= MIN_FILES_FOR_POOL)) as store:
@@ -450,7 +463,7 @@ def analyze_tree(
             wrapper_names=frozenset(),
             known_wrappers={},
         )
-        hashes = {f.path: file_hash(f.data) for f in project_files}
+        hashes = tree.hashes
         # A run on a few files (pre-commit) checks every call of the files it was given, and
         # of the files that read what those define, for a wrapper at once (entry points
         # too); the other SDK callers that import a module holding a prompt those calls
@@ -458,7 +471,7 @@ def analyze_tree(
         # it), without rounds. Larger runs find wrapper calls in rounds.
         near = set()
         if subset:
-            near = _callers_of_chosen(project_files, given_set, chosen, config) | importers(project_files, given_set, config)
+            near = _callers_of_chosen(project_files, given_set, chosen, config) | reading
             near = {path for path in near if sizes[path] <= MAX_ANALYSED_BYTES}
         if subset and len(near) <= SMALL_RUN:
             task = replace(task, wrapper_names=None)
@@ -703,15 +716,20 @@ def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str
     # those with an edge to one. A re-exported function keeps its own name, so a target is
     # matched by its last name until an entry point's walk reaches it and it is looked up.
     leading = {c.context.function for a in analyses for c in a.calls if c.context.function}
+    callers_by_name: dict[str, set[str]] = {}
+    for caller, callees in edges.items():
+        for target in callees:
+            callers_by_name.setdefault(target.rsplit(".", 1)[-1], set()).add(caller)
     last_names = {name.rsplit(".", 1)[-1] for name in leading}
-    changed = True
-    while changed:
-        changed = False
-        for caller, callees in edges.items():
-            if caller not in leading and any(t in leading or t.rsplit(".", 1)[-1] in last_names for t in callees):
+    pending = list(last_names)
+    while pending:
+        for caller in callers_by_name.get(pending.pop(), ()):
+            if caller not in leading:
                 leading.add(caller)
-                last_names.add(caller.rsplit(".", 1)[-1])
-                changed = True
+                name = caller.rsplit(".", 1)[-1]
+                if name not in last_names:
+                    last_names.add(name)
+                    pending.append(name)
     known = set(edges) | leading
     reached: dict[str, Handler] = {}
     # User-facing entry points first, so a function reached from both counts as user-facing.
@@ -904,7 +922,7 @@ def lint(
     if last is not None:
         found = _result(list(last.findings), list(last.errors), len(tree.given), frozenset(last.reported), reader)
         return replace(found, analysed=list(last.analysed), dependents={path: list(readers) for path, readers in last.dependents})
-    run = analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress)
+    run = analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress, cache=cache)
     analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
     analyses = link_entry_points(analyses, run.targets)
     reported = reported_files(analyses, given)
