@@ -174,6 +174,13 @@ def test_provider_facts_models_are_covered(model_id: str) -> None:
         ("gpt-3.5-turbo-0125", "gpt-3.5-turbo"),
         ("gpt-4-0314", "gpt-4-0314"),
         ("gpt-3.5-turbo-16k-0613", "gpt-3.5-turbo-0613"),
+        ("gpt-3.5-turbo-16k", "gpt-3.5-turbo-0613"),
+        ("gpt-3.5-turbo-1106", "gpt-3.5-turbo-1106"),
+        # undated ids of their own: "-preview" is not a snapshot suffix of gpt-4-turbo
+        ("gpt-4-turbo-preview", "gpt-4-turbo-preview"),
+        ("gpt-4-0125-preview", "gpt-4-turbo-preview"),
+        ("gpt-4-32k-0613", "gpt-4-32k"),
+        ("gpt-4-vision-preview", "gpt-4-vision-preview"),
         ("text-davinci-003", "text-davinci-003"),
         ("text-ada-001", "text-babbage-001"),
         # retired Claude and Gemini ids, dated or not
@@ -200,10 +207,28 @@ def test_model_info_matching(written: str, entry: str) -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["claude-opus-4-9", "gpt-5.2", "gpt-4o-audio-preview", "gpt-4.5-preview", "llama-3", "gpt-4-32k-0613", "davinci-002"],
+    ["claude-opus-4-9", "gpt-5.2", "gpt-4o-audio-preview", "gpt-4.5-preview", "llama-3", "gpt-4-turbo-preview-2", "davinci-002"],
 )
 def test_model_info_does_not_guess(written: str) -> None:
     assert models.model_info(written) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "shutdown"),
+    [  # the openai SDK's ChatModel "Deprecated values" list (OSDK)
+        ("gpt-4-turbo-preview", dt.date(2026, 3, 26)),
+        ("gpt-4-0125-preview", dt.date(2026, 3, 26)),
+        ("gpt-4-0314", dt.date(2026, 3, 26)),
+        ("gpt-4-32k-0314", dt.date(2025, 6, 6)),
+        ("gpt-4-vision-preview", dt.date(2024, 12, 6)),
+        ("gpt-3.5-turbo-0301", dt.date(2024, 9, 13)),
+        ("gpt-3.5-turbo-1106", dt.date(2026, 9, 28)),
+        ("gpt-4-1106-preview", dt.date(2026, 10, 23)),
+    ],
+)
+def test_openai_snapshot_shutdowns(written: str, shutdown: dt.date) -> None:
+    info = models.model_info(written)
+    assert info is not None and info.shutdown == shutdown
 
 
 def test_model_info_fills_provider_defaults() -> None:

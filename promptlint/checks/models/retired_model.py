@@ -133,6 +133,20 @@ class RetiredModel(Rule):
         ),
         Invalid(
             """
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def answer(question):
+                return client.chat.completions.create(
+                    model="gpt-4-turbo-preview",
+                    messages=[{"role": "user", "content": question}],
+                )
+            """,
+            message="gpt-4-turbo-preview was shut down on 2026-03-26: every call to it fails; replace it with gpt-6-sol",
+        ),
+        Invalid(
+            """
             import litellm
 
             def answer(question):
