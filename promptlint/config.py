@@ -57,6 +57,7 @@ from typing import Any
 import pathspec
 
 from promptlint.checks import all_rules
+from promptlint.paths import relative_to_root
 
 import tomllib
 
@@ -524,19 +525,6 @@ def is_rule_enabled(config: Config, code: str, filename: str | os.PathLike[str] 
         if _best_match(code, selectors) >= 0 and _pattern(pattern).match_file(relative):
             return False
     return True
-
-
-def relative_to_root(path: str | os.PathLike[str], root: Path) -> str:
-    """`path` as a '/'-separated path relative to `root`; paths outside it stay absolute
-    without the leading '/', so only unanchored patterns ('build', '*.py') can match them."""
-    absolute = os.path.abspath(path)
-    try:
-        relative = os.path.relpath(absolute, os.path.abspath(root))
-    except ValueError:  # another drive (Windows)
-        relative = os.pardir
-    if relative == os.pardir or relative.startswith(os.pardir + os.sep):
-        relative = os.path.splitdrive(absolute)[1].lstrip(os.sep)
-    return relative.replace(os.sep, "/")
 
 
 @functools.lru_cache(maxsize=512)

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pathspec
 
-from promptlint.config import Config, relative_to_root
+from promptlint.config import Config
+from promptlint.paths import relative_to_root
 from promptlint.types import FileError
 
 GITIGNORE = ".gitignore"

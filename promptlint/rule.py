@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, ClassVar
 
+from promptlint.paths import is_test_file
 from promptlint.types import (
     Applicability,
     Diagnostic,
@@ -82,6 +83,11 @@ class RuleContext:
     today: date
     read_source: Callable[[str], str]  # filename -> text, for building edits
     config: Any = None  # the run's config.Config
+
+    def in_test_code(self, filename: str) -> bool:
+        """Whether a file is test code, judged by its path inside the project root. A prompt
+        written there is test data: the traffic its per-call savings assume never comes."""
+        return is_test_file(filename, getattr(self.config, "root", None))
 
 
 class Rule:

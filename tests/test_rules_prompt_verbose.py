@@ -168,6 +168,48 @@ def test_shared_prompt_in_another_module_is_one_finding_fixed_there(tmp_path: Pa
     assert fix(tmp_path, prompts) == fixed  # a second run changes nothing
 
 
+def test_a_wrappers_callers_are_not_counted_beside_the_sdk_call_that_sends_the_prompt(tmp_path: Path) -> None:
+    """`ask` sends SYSTEM itself; its two callers reach that same SDK call, so the prompt is
+    sent by one call, not three. A second SDK call sending it is named."""
+    write_project(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/llm.py": """
+                from openai import OpenAI
+
+                client = OpenAI()
+                SYSTEM = "Please note that refunds take five days. In order to help, cite the policy."
+
+                def ask(question: str):
+                    return client.chat.completions.create(
+                        model="gpt-4o", messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": question}]
+                    )
+
+                def summarize(text: str):
+                    return client.responses.create(model="gpt-4o", instructions=SYSTEM, input=text)
+            """,
+            "app/views.py": """
+                from app.llm import ask
+
+                def refund(order: str):
+                    return ask(f"Can order {order} be refunded?")
+
+                def billing(order: str):
+                    return ask(f"Why was order {order} billed twice?")
+            """,
+        },
+    )
+    (found,) = filler(findings(tmp_path))
+    assert found.message.endswith("sent by 2 calls: app/llm.py:7, app/llm.py:12"), found.message
+
+    (tmp_path / "app" / "llm.py").write_text(
+        (tmp_path / "app" / "llm.py").read_text(encoding="utf-8").split("def summarize")[0], encoding="utf-8"
+    )
+    (found,) = filler(findings(tmp_path))
+    assert "sent by" not in found.message, found.message
+
+
 @pytest.mark.parametrize(
     ("literal", "expected"),
     [

@@ -15,6 +15,7 @@ import os
 from typing import TYPE_CHECKING
 
 from promptlint.analysis.scope import Scope, lookup, qualify
+from promptlint.paths import is_test_file
 from promptlint.index import values as v
 from promptlint.index.summary import MODULE_FUNCTION, FunctionSummary, ModuleSummary
 from promptlint.types import Handler
@@ -88,10 +89,7 @@ def module_function(module: ModuleSummary) -> str:
 
 
 def is_test_module(module: ModuleSummary) -> bool:
-    """Test files (pytest's default discovery names, or a `tests/` folder)."""
-    name = os.path.basename(module.path)
-    parts = module.path.replace(os.sep, "/").split("/")
-    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py" or "tests" in parts[:-1] or "test" in parts[:-1]
+    return is_test_file(module.path)
 
 
 def module_handlers(module: ModuleSummary, objects: Objects) -> list[Handler]:

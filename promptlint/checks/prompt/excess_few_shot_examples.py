@@ -36,10 +36,12 @@ ARROW_CUE_REACH = 120
 
 @dataclass(frozen=True)
 class Options:
-    """`max_examples`: examples allowed per prompt; `max_example_tokens`: their total size."""
+    """`max_examples`: examples allowed per prompt; `max_example_tokens`: their total size;
+    `include_tests`: also judge prompts written in test code."""
 
     max_examples: int = 5
     max_example_tokens: int = 1_500
+    include_tests: bool = False
 
     def __post_init__(self) -> None:
         if self.max_examples < 1:
@@ -358,6 +360,9 @@ class ExcessFewShotExamples(Rule):
       the top of Anthropic's recommended 3-5.
     - `max-example-tokens` (default `1500`): total tokens the examples may take; about
       five examples of a short paragraph each.
+    - `include-tests` (default `false`): also report examples written in test code
+      (`test_*.py`, `*_test.py`, `conftest.py`, or under a `tests`/`test` folder of the
+      project): they are test data, not sent at the volume the per-call savings assume.
 
     ## References
     - [Anthropic: use examples (multishot prompting)](https://docs.anthropic.com/en/docs/build-with-claude/prompt-engineering/multishot-prompting)
@@ -491,6 +496,68 @@ class ExcessFewShotExamples(Rule):
                 shots = "\\n\\n".join(f"Example {i}:\\n{e}" for i, e in enumerate(examples))
                 return llm.invoke([SystemMessage(f"Label the text.\\n\\n{shots}"), HumanMessage(text)])
             """
+        ),
+        Valid(
+            # Six pairs in a test: examples written in test code are test data.
+            """
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def test_classify():
+                client.chat.completions.create(
+                    model="gpt-4o",
+                    messages=[
+                        {"role": "system", "content": "Label the sentiment."},
+                        {"role": "user", "content": "great movie"},
+                        {"role": "assistant", "content": "positive"},
+                        {"role": "user", "content": "awful plot"},
+                        {"role": "assistant", "content": "negative"},
+                        {"role": "user", "content": "it was fine"},
+                        {"role": "assistant", "content": "neutral"},
+                        {"role": "user", "content": "loved it"},
+                        {"role": "assistant", "content": "positive"},
+                        {"role": "user", "content": "never again"},
+                        {"role": "assistant", "content": "negative"},
+                        {"role": "user", "content": "fell asleep halfway"},
+                        {"role": "assistant", "content": "negative"},
+                        {"role": "user", "content": "best film this year"},
+                    ],
+                )
+            """,
+            filename="tests/test_classify.py",
+        ),
+        Invalid(
+            # The same test, with `include-tests` set.
+            """
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def test_classify():
+                client.chat.completions.create(
+                    model="gpt-4o",
+                    messages=[
+                        {"role": "system", "content": "Label the sentiment."},
+                        {"role": "user", "content": "great movie"},
+                        {"role": "assistant", "content": "positive"},
+                        {"role": "user", "content": "awful plot"},
+                        {"role": "assistant", "content": "negative"},
+                        {"role": "user", "content": "it was fine"},
+                        {"role": "assistant", "content": "neutral"},
+                        {"role": "user", "content": "loved it"},
+                        {"role": "assistant", "content": "positive"},
+                        {"role": "user", "content": "never again"},
+                        {"role": "assistant", "content": "negative"},
+                        {"role": "user", "content": "fell asleep halfway"},
+                        {"role": "assistant", "content": "negative"},
+                        {"role": "user", "content": "best film this year"},
+                    ],
+                )
+            """,
+            filename="tests/test_classify.py",
+            options={"include-tests": True},
+            message="6 few-shot examples in the message list",
         ),
         Invalid(
             # Seven pairs (two of them from a constant in another module), budget five.
@@ -773,7 +840,7 @@ class ExcessFewShotExamples(Rule):
         while keep < min(len(found), options.max_examples) and running + counts[keep].tokens <= options.max_example_tokens:
             running += counts[keep].tokens
             keep += 1
-        if keep == len(found):
+        if keep == len(found) or (ctx.in_test_code(found[keep].filename) and not options.include_tests):
             return
         delta = sum(count.tokens for count in counts[keep:])
         extra = len(found) - keep

@@ -64,6 +64,7 @@ class VerboseSystemPromptOptions:
     min_tokens_saved: int = 5
     min_share_saved: float = 0.05
     max_tokens: int = 2000
+    include_tests: bool = False
 
     def __post_init__(self) -> None:
         if self.min_tokens_saved < 1:
@@ -160,6 +161,10 @@ class VerboseSystemPrompt(Rule):
       this share of the prompt's tokens, however few (either threshold is enough).
     - `max-tokens` (default `2000`): the budget for a system prompt's static text. The
       tokens at stake are those over the budget, priced as input tokens per call.
+    - `include-tests` (default `false`): also report prompts written in test code
+      (`test_*.py`, `*_test.py`, `conftest.py`, or under a `tests`/`test` folder of the
+      project). A prompt written there is test data: it is not sent at the volume the
+      per-call savings assume.
 
     ## References
     - [OpenAI: Prompt engineering](https://platform.openai.com/docs/guides/prompt-engineering)
@@ -260,6 +265,61 @@ class VerboseSystemPrompt(Rule):
                     HumanMessage(content="Please note that in order to help, " + question),
                 ])
             """
+        ),
+        Valid(  # a prompt written in test code is test data
+            """
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def test_reply():
+                client.chat.completions.create(
+                    model="gpt-4o",
+                    messages=[
+                        {"role": "system", "content": "You are a helpful assistant. Be concise."},
+                        {"role": "user", "content": "What is 2 + 2?"},
+                    ],
+                )
+            """,
+            filename="tests/test_reply.py",
+        ),
+        Invalid(  # ... unless the project asks for test code too
+            """
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def test_reply():
+                client.chat.completions.create(
+                    model="gpt-4o",
+                    messages=[
+                        {"role": "system", "content": "You are a helpful assistant. Be concise."},
+                        {"role": "user", "content": "What is 2 + 2?"},
+                    ],
+                )
+            """,
+            filename="tests/test_reply.py",
+            options={"include-tests": True},
+            message="System prompt has filler: 9 → 3 tokens (-6) with shorter wording",
+            tokens=6,
+        ),
+        Invalid(  # a prompt of the application's own, sent from a test, is still reported
+            """
+            from app.prompts import SYSTEM
+            from openai import OpenAI
+
+            client = OpenAI()
+
+            def test_reply():
+                client.chat.completions.create(
+                    model="gpt-4o",
+                    messages=[{"role": "system", "content": SYSTEM}, {"role": "user", "content": "What is 2 + 2?"}],
+                )
+            """,
+            filename="tests/test_reply.py",
+            files={"app/__init__.py": "", "app/prompts.py": 'SYSTEM = "You are a helpful assistant. Be concise."\n'},
+            message="System prompt has filler: 9 → 3 tokens (-6) with shorter wording",
+            tokens=6,
         ),
         Invalid(
             """
@@ -465,9 +525,14 @@ class VerboseSystemPrompt(Rule):
         if system is None or not system.static_text.strip():
             return
         options: VerboseSystemPromptOptions = ctx.options
-        yield from (("filler", d) for d in self._filler(call, system, ctx, options))
-        yield from (("indentation", d) for d in self._indentation(call, system, ctx, options))
-        yield from (("budget", d) for d in self._budget(call, system, ctx, options))
+        found = [
+            *(("filler", d) for d in self._filler(call, system, ctx, options)),
+            *(("indentation", d) for d in self._indentation(call, system, ctx, options)),
+            *(("budget", d) for d in self._budget(call, system, ctx, options)),
+        ]
+        for kind, diagnostic in found:
+            if options.include_tests or not ctx.in_test_code(diagnostic.filename):
+                yield kind, diagnostic
 
     # ----------------------------------------------------------------- (a) filler
 
@@ -760,8 +825,17 @@ def _one_finding(sent: list[tuple[Diagnostic, LLMCall]], ctx: RuleContext) -> Di
 
     It is priced with the model most of those calls use (ties: the cheaper, so the figure
     does not overstate), and its count is that of the call sending the least text with
-    that model: the text every call sends. The message names the calls."""
+    that model: the text every call sends. The message names the calls; a wrapper's
+    call is not named beside the SDK call it reaches when that one sends the prompt too,
+    since both are the same request."""
     calls = {(call.filename, call.span.start): call for _, call in sent}
+    sdk_sites = {(os.path.abspath(call.filename), call.span.start) for call in calls.values() if call.via is None}
+    calls = {
+        key: call
+        for key, call in calls.items()
+        if call.via is None or not any((os.path.abspath(path), span.start) in sdk_sites for path, span in call.related)
+    }
+    sent = [(diagnostic, call) for diagnostic, call in sent if (call.filename, call.span.start) in calls]
     if len(calls) == 1:
         return sent[0][0]
     models = Counter(call.model for call in calls.values())
