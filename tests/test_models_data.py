@@ -224,6 +224,7 @@ def test_model_info_does_not_guess(written: str) -> None:
         ("gpt-3.5-turbo-0301", dt.date(2024, 9, 13)),
         ("gpt-3.5-turbo-1106", dt.date(2026, 9, 28)),
         ("gpt-4-1106-preview", dt.date(2026, 10, 23)),
+        ("chatgpt-4o-latest", dt.date(2026, 2, 17)),
     ],
 )
 def test_openai_snapshot_shutdowns(written: str, shutdown: dt.date) -> None:
