@@ -712,6 +712,7 @@ def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str
             if call.via is not None:
                 wrapped.update((path, span.start.row) for path, span in call.related)
                 wrappers_called.add(call.via)
+    wrapper_names = {name.rsplit(".", 1)[-1] for name in wrappers_called}
     # Only functions that may lead to a call matter: those holding one, and, backwards,
     # those with an edge to one. A re-exported function keeps its own name, so a target is
     # matched by its last name until an entry point's walk reaches it and it is looked up.
@@ -757,11 +758,30 @@ def link_entry_points(analyses: list[FileAnalysis], targets: Callable[[str], str
                 context = replace(context, background=entry.framework)
             if call.via is None:
                 is_wrapped = (call.filename, call.span.start.row) in wrapped
-            else:  # a wrapper passing its parameters on to another: its callers carry the prompt
-                is_wrapped = call.wrapped or (call.context.function or "") in wrappers_called
+            else:
+                is_wrapped = _is_hop(call, wrappers_called, wrapper_names)
             calls.append(replace(call, context=context, wrapped=is_wrapped))
         linked.append(replace(analysis, calls=tuple(calls)))
     return linked
+
+
+def _is_hop(call: LLMCall, wrappers_called: set[str], wrapper_names: set[str]) -> bool:
+    """Whether a wrapper call is a hop on the prompt's way to the SDK, whose callers carry
+    the prompt, rather than where a prompt is written.
+
+    A function forwarding its parameters into a wrapper call (`call.wrapped` from analysis)
+    is a hop when its callers were found. When they were not (called from outside the
+    project, or through dispatch names do not resolve), it is still a hop if it adds no
+    prompt text of its own (`def _aask(self, prompt): return self.llm.aask(prompt)`), if
+    it is a method calling a method of its own object (`run` calling `self._request`), or
+    if it is a method named like a wrapper that is called (an override: `AzureLLM.call`
+    for callers of `LLM.call`). Otherwise it writes the prompt, and is the call site."""
+    function = call.context.function or ""
+    if function in wrappers_called:
+        return True
+    if not call.wrapped:
+        return False
+    return call.hop in ("pass", "self") or (call.hop == "method" and function.rsplit(".", 1)[-1] in wrapper_names)
 
 
 # ----------------------------------------------------------------------------- rules

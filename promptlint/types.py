@@ -338,6 +338,11 @@ class LLMCall:
     # The SDK call is made inside a wrapper whose callers were found: those calls carry the
     # prompt, so rules judge them instead of this one.
     wrapped: bool = False
+    # For a wrapper call forwarding its function's parameters (a hop), what the engine needs
+    # when the function's callers are not found: "pass" when it hands on only its own
+    # parameters (a pass-through), "self" when a method calls the wrapper on its own
+    # object, "method" for another method, "" for a plain function that builds the prompt.
+    hop: str = ""
 
     def argument(self, name: str) -> Argument | None:
         for argument in self.arguments:

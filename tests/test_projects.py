@@ -13,6 +13,9 @@ through the engine, as `promptlint calls` and `promptlint check` do.
   comes from a helper function in `settings.py`, prompts are re-exported by a package
   `__init__` (`from .prompts import ...`) and one is read from a Markdown file; a Flask
   route calls a method on a module-level instance.
+- `llm_gateway/`: every request goes through a project client, `LLMClient.generate`, which
+  hands on to `self._send`; a subclass overrides `generate` and delegates; app functions
+  write the prompts, one called by a job, one by no one in the project.
 """
 
 from __future__ import annotations
@@ -34,6 +37,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "projects"
 @pytest.fixture
 def support_bot(tmp_path: Path) -> Path:
     return Path(shutil.copytree(FIXTURES / "support_bot", tmp_path / "support_bot"))
+
+
+@pytest.fixture
+def llm_gateway(tmp_path: Path) -> Path:
+    return Path(shutil.copytree(FIXTURES / "llm_gateway", tmp_path / "llm_gateway"))
 
 
 @pytest.fixture
@@ -266,3 +274,35 @@ def test_research_agent_through_a_symlinked_directory(research_agent: Path, tmp_
     plan = calls["src/research_agent/agent.py:plan"]
     assert plan.model == "claude-sonnet-4-5"
     assert plan.system is not None and plan.system.is_static
+
+
+# --------------------------------------------------------------------------- llm_gateway
+
+
+def test_llm_gateway_calls_are_where_the_prompts_are_written_not_in_the_plumbing(llm_gateway: Path) -> None:
+    """Of the wrapper calls, those that forward their function's parameters are hops: one
+    whose callers were found (`summarize`), one that adds no prompt text of its own
+    (`summarize_quietly`, called by no one), methods calling a method of their own object
+    (`generate`, `generate_stream`, the latter called by no one) and an override of a
+    called wrapper method (`FallbackClient.generate`). The others are call sites: the job's
+    call, and `headline`, which has no caller in the project but writes prompt text."""
+    wrappers = calls_of(llm_gateway, wrappers=True)
+    assert {key: (c.via, c.wrapped) for key, c in wrappers.items()} == {
+        "app/jobs.py:nightly": ("app.summaries.summarize", False),
+        "app/summaries.py:headline": ("app.summaries.summarize", False),
+        "app/summaries.py:summarize": ("gateway.base.LLMClient.generate", True),
+        "app/summaries.py:summarize_quietly": ("app.summaries.summarize", True),
+        "gateway/base.py:generate": ("gateway.base.LLMClient._send", True),
+        "gateway/base.py:generate_stream": ("gateway.base.LLMClient._send", True),
+        "gateway/fallback.py:generate": ("gateway.base.LLMClient.generate", True),
+    }
+    headline = wrappers["app/summaries.py:headline"]
+    system, user = headline.messages
+    assert system.content is not None and system.content.static_text == "Summarize the text in three bullet points."
+    assert user.content is not None and user.content.static_prefix == "Write a headline for this article:\n"
+    rows = api.call_inventory([llm_gateway], Config(root=llm_gateway))[0]
+    assert sorted((row["filename"].split("llm_gateway/")[-1], row["via"]) for row in rows) == [
+        ("app/jobs.py", "app.summaries.summarize"),
+        ("app/summaries.py", "app.summaries.summarize"),
+        ("gateway/base.py", None),
+    ]

@@ -221,12 +221,31 @@ class CallFinder:
             params = flowing_params([*call.args, *(value for _, value in call.keywords)], function, self.module) if function.name != MODULE_FUNCTION else set()
             # A wrapper passing its own parameters on to another is a hop, not where a
             # prompt is written: its callers are (if any are found, they say so).
-            self.calls.append(replace(built, wrapped=True) if params else built)
+            self.calls.append(replace(built, wrapped=True, hop=self.hop_kind(function, call)) if params else built)
             if params:
                 qualname = _qualname(self.module, function)
                 if not any(w.function == qualname for w in self.wrappers):
                     level = min(len(first.via) + 1, MAX_WRAPPER_DEPTH)
                     self.wrappers.append(WrapperDef(qualname, self.module.path, function.name.rsplit(".", 1)[-1], tuple(sorted(params)), level))
+
+    def hop_kind(self, function: FunctionSummary, call: v.Call) -> str:
+        """What kind of hop a wrapper call forwarding `function`'s parameters is (see
+        `LLMCall.hop`): a pass-through hands on only its parameters; inside a class, a call
+        on the method's own object is the class's plumbing."""
+        outer: FunctionSummary | None = function
+        params: set[str] = set()
+        while outer is not None:
+            params |= {p.name for p in outer.params}
+            if outer.class_name is not None:
+                break
+            outer = self.module.functions.get(outer.parent) if outer.parent else None
+        # `**options` hands on settings, whatever they hold: only the named arguments can add prompt text.
+        if all(_handed_on(value, params, function) for value in (*call.args, *(value for name, value in call.keywords if name is not None))):
+            return "pass"
+        if outer is None:
+            return ""
+        base = call.func.base if isinstance(call.func, v.Attr) else None
+        return "self" if isinstance(base, v.Ref) and base.name in ("self", "cls", outer.first_param) else "method"
 
     def reach(self, callee: ProjectFunction, call: v.Call, scope: Scope, depth: int) -> tuple[Reached, ...]:
         """The SDK calls a project function makes with its parameters bound to this call's
@@ -634,6 +653,35 @@ TEXT_CALLS = frozenset(
         "substitute", "safe_substitute", "render", "format_messages", "from_messages", "from_template", "dumps",
     }
 )
+
+
+def _handed_on(value: v.Value, params: set[str], function: FunctionSummary, depth: int = 0) -> bool:
+    """Whether a wrapper call's argument adds nothing to the prompt: one of the caller's
+    parameters as given, or barely changed (`[system_prompt]`, `inputs["messages"]`,
+    `inputs.get("messages")`), a local name bound only to such values, an attribute of
+    the caller's object (its settings, `self.config.n`) or a non-text constant."""
+    if isinstance(value, v.Ref):
+        if value.name in params:
+            return True
+        bindings = function.bindings.get(value.name, ())
+        return depth < 3 and bool(bindings) and all(
+            binding.kind == "assign" and binding.value is not None and _handed_on(binding.value, params, function, depth + 1)
+            for binding in bindings
+        )
+    if isinstance(value, (v.Num, v.Const)):
+        return not isinstance(value.value, str) or value.value == "..."
+    if isinstance(value, (v.Star, v.Await)):
+        return _handed_on(value.value, params, function, depth)
+    if isinstance(value, v.Seq):
+        return all(_handed_on(item, params, function, depth) for item in value.items)
+    if isinstance(value, (v.Attr, v.Sub)):
+        base = value.base
+        while isinstance(base, (v.Attr, v.Sub)):
+            base = base.base
+        return isinstance(base, v.Ref) and (base.name in ("self", "cls") or _handed_on(base, params, function, depth))
+    if isinstance(value, v.Call) and isinstance(value.func, v.Attr) and value.func.name == "get":
+        return _handed_on(value.func.base, params, function, depth)
+    return False
 
 
 def flowing_params(values: list[v.Value], function: FunctionSummary, module: ModuleSummary | None = None) -> set[str]:
