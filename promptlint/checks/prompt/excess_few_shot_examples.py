@@ -50,6 +50,35 @@ class Options:
             raise ValueError("max-example-tokens must be at least 1")
 
 
+# An example pytest test, used twice by the examples below.
+_TEST_WITH_SIX_PAIRS = """
+    from openai import OpenAI
+
+    client = OpenAI()
+
+    def test_classify():
+        client.chat.completions.create(
+            model="gpt-4o",
+            messages=[
+                {"role": "system", "content": "Label the sentiment."},
+                {"role": "user", "content": "great movie"},
+                {"role": "assistant", "content": "positive"},
+                {"role": "user", "content": "awful plot"},
+                {"role": "assistant", "content": "negative"},
+                {"role": "user", "content": "it was fine"},
+                {"role": "assistant", "content": "neutral"},
+                {"role": "user", "content": "loved it"},
+                {"role": "assistant", "content": "positive"},
+                {"role": "user", "content": "never again"},
+                {"role": "assistant", "content": "negative"},
+                {"role": "user", "content": "fell asleep halfway"},
+                {"role": "assistant", "content": "negative"},
+                {"role": "user", "content": "best film this year"},
+            ],
+        )
+    """
+
+
 @dataclass(frozen=True)
 class FewShotExample:
     """One example as sent, and where in the source a user would remove it."""
@@ -499,62 +528,12 @@ class ExcessFewShotExamples(Rule):
         ),
         Valid(
             # Six pairs in a test: examples written in test code are test data.
-            """
-            from openai import OpenAI
-
-            client = OpenAI()
-
-            def test_classify():
-                client.chat.completions.create(
-                    model="gpt-4o",
-                    messages=[
-                        {"role": "system", "content": "Label the sentiment."},
-                        {"role": "user", "content": "great movie"},
-                        {"role": "assistant", "content": "positive"},
-                        {"role": "user", "content": "awful plot"},
-                        {"role": "assistant", "content": "negative"},
-                        {"role": "user", "content": "it was fine"},
-                        {"role": "assistant", "content": "neutral"},
-                        {"role": "user", "content": "loved it"},
-                        {"role": "assistant", "content": "positive"},
-                        {"role": "user", "content": "never again"},
-                        {"role": "assistant", "content": "negative"},
-                        {"role": "user", "content": "fell asleep halfway"},
-                        {"role": "assistant", "content": "negative"},
-                        {"role": "user", "content": "best film this year"},
-                    ],
-                )
-            """,
+            _TEST_WITH_SIX_PAIRS,
             filename="tests/test_classify.py",
         ),
         Invalid(
             # The same test, with `include-tests` set.
-            """
-            from openai import OpenAI
-
-            client = OpenAI()
-
-            def test_classify():
-                client.chat.completions.create(
-                    model="gpt-4o",
-                    messages=[
-                        {"role": "system", "content": "Label the sentiment."},
-                        {"role": "user", "content": "great movie"},
-                        {"role": "assistant", "content": "positive"},
-                        {"role": "user", "content": "awful plot"},
-                        {"role": "assistant", "content": "negative"},
-                        {"role": "user", "content": "it was fine"},
-                        {"role": "assistant", "content": "neutral"},
-                        {"role": "user", "content": "loved it"},
-                        {"role": "assistant", "content": "positive"},
-                        {"role": "user", "content": "never again"},
-                        {"role": "assistant", "content": "negative"},
-                        {"role": "user", "content": "fell asleep halfway"},
-                        {"role": "assistant", "content": "negative"},
-                        {"role": "user", "content": "best film this year"},
-                    ],
-                )
-            """,
+            _TEST_WITH_SIX_PAIRS,
             filename="tests/test_classify.py",
             options={"include-tests": True},
             message="6 few-shot examples in the message list",

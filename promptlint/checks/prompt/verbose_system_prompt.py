@@ -57,6 +57,23 @@ _MAX_PASSES = 4
 MAX_CALLS_NAMED = 3
 
 
+# An example pytest test with filler in its system prompt, used twice by the examples.
+_TEST_WITH_FILLER = """
+    from openai import OpenAI
+
+    client = OpenAI()
+
+    def test_reply():
+        client.chat.completions.create(
+            model="gpt-4o",
+            messages=[
+                {"role": "system", "content": "You are a helpful assistant. Be concise."},
+                {"role": "user", "content": "What is 2 + 2?"},
+            ],
+        )
+    """
+
+
 @dataclass(frozen=True)
 class VerboseSystemPromptOptions:
     """`[tool.promptlint.verbose-system-prompt]`."""
@@ -266,38 +283,9 @@ class VerboseSystemPrompt(Rule):
                 ])
             """
         ),
-        Valid(  # a prompt written in test code is test data
-            """
-            from openai import OpenAI
-
-            client = OpenAI()
-
-            def test_reply():
-                client.chat.completions.create(
-                    model="gpt-4o",
-                    messages=[
-                        {"role": "system", "content": "You are a helpful assistant. Be concise."},
-                        {"role": "user", "content": "What is 2 + 2?"},
-                    ],
-                )
-            """,
-            filename="tests/test_reply.py",
-        ),
+        Valid(_TEST_WITH_FILLER, filename="tests/test_reply.py"),  # a prompt written in test code is test data
         Invalid(  # ... unless the project asks for test code too
-            """
-            from openai import OpenAI
-
-            client = OpenAI()
-
-            def test_reply():
-                client.chat.completions.create(
-                    model="gpt-4o",
-                    messages=[
-                        {"role": "system", "content": "You are a helpful assistant. Be concise."},
-                        {"role": "user", "content": "What is 2 + 2?"},
-                    ],
-                )
-            """,
+            _TEST_WITH_FILLER,
             filename="tests/test_reply.py",
             options={"include-tests": True},
             message="System prompt has filler: 9 → 3 tokens (-6) with shorter wording",
