@@ -256,7 +256,8 @@ def select(project: list[_File], given: set[str], config: Config, reading: set[s
     look at; `given` the ones linted.
 
     1. Files that import an SDK and spell a call it is made with, or spell a call whose
-       shape is an SDK's (`client.chat.completions.create(...)` on a client passed in).
+       shape is an SDK's (`client.chat.completions.create(...)` on a client passed in) or
+       name such a method as a value (`create = client.chat.completions.create`).
     2. Files that spell such a call and import a project module that imports an SDK and
        builds a client with it (a client built in clients.py, called in bot.py).
     3. Files that import a given file (pre-commit passed a prompts module: the calls that
@@ -270,12 +271,10 @@ def select(project: list[_File], given: set[str], config: Config, reading: set[s
     chosen: set[str] = set()
     client_modules: set[str] = set(wrapper_modules)
     for file in project:
-        if prefilter.sdk_imports(file.data):
-            if prefilter.builds_client(file.data):
-                client_modules |= _names(file, roots)
-            if prefilter.may_call_sdk(file.data):
-                chosen.add(file.path)
-        elif prefilter.has_distinctive_call(file.data):
+        imports_sdk = prefilter.sdk_imports(file.data)
+        if imports_sdk and prefilter.builds_client(file.data):
+            client_modules |= _names(file, roots)
+        if (imports_sdk and prefilter.may_call_sdk(file.data)) or prefilter.has_distinctive_call(file.data):
             chosen.add(file.path)
         if configured is not None and configured.search(file.data):
             chosen.add(file.path)

@@ -89,11 +89,15 @@ def _imports(data: bytes, words: tuple[bytes, ...]) -> bool:
                 head in (b"from google.", b"import google.") or head.startswith(b"from") and b"google" in head and b"import" in head
             ):
                 return True  # `from google.genai import Client`, `from google import genai`
+            if data[max(0, index - 1) : index] in (b'"', b"'") and data[max(0, index - 15) : index - 1].endswith((b"import_module(", b"__import__(")):
+                return True  # `importlib.import_module("litellm")`
     return False
 
 
-def _calls(data: bytes, stems: tuple[bytes, ...]) -> bool:
-    """Whether the bytes spell a call of one of `stems` (see `_SDKS`)."""
+def _calls(data: bytes, stems: tuple[bytes, ...], *, as_values: bool = False) -> bool:
+    """Whether the bytes spell a call of one of `stems` (see `_SDKS`); with `as_values`,
+    also a method named without a call (`create = client.chat.completions.create`, a
+    bound method passed to a helper or to `functools.partial`)."""
     for stem in stems:
         capital = stem.endswith(b"*")  # a capitalized suffix: `Chat*` is `ChatOpenAI(`
         suffixed = stem.endswith(b"+")  # any suffix: `Anthropic+` is `AnthropicBedrock(`
@@ -110,6 +114,8 @@ def _calls(data: bytes, stems: tuple[bytes, ...]) -> bool:
                     position += 1
             elif position < len(data) and data[position] in _IDENTIFIER:
                 continue  # `.created(` is not `.create(`
+            if as_values:
+                return True
             while position < len(data) and data[position] in _SPACE:
                 position += 1
             if position < len(data) and data[position] == 40:  # "("
@@ -157,9 +163,9 @@ _DISTINCTIVE = (
 
 
 def has_distinctive_call(data: bytes) -> bool:
-    """Whether the bytes spell a call whose shape is an SDK's (see `shapes`), or an
-    instructor-style `create(..., response_model=...)`."""
-    return _calls(data, _DISTINCTIVE) or (b"response_model" in data and _calls(data, (b".create",)))
+    """Whether the bytes spell a call whose shape is an SDK's (see `shapes`), or name such
+    a method as a value, or spell an instructor-style `create(..., response_model=...)`."""
+    return _calls(data, _DISTINCTIVE, as_values=True) or (b"response_model" in data and _calls(data, (b".create",)))
 
 
 def has_call_shape(data: bytes) -> bool:

@@ -28,6 +28,7 @@ OPENAI_CALL = b"from openai import OpenAI\nclient = OpenAI()\nclient.chat.comple
         b"def f():\n    import openai; openai.responses.parse(model='x')\n",
         b"import os, openai as oa\noa.chat.completions.create()\n",
         b"from openai import OpenAI\nclient.beta.threads.runs.create_and_poll(thread_id=t)\n",
+        b"import importlib\nllm = importlib.import_module('litellm')\nllm.completion(model='m')\n",
     ],
 )
 def test_sdk_calls_are_selected(source: bytes) -> None:
@@ -47,6 +48,22 @@ def test_sdk_calls_are_selected(source: bytes) -> None:
 )
 def test_files_without_an_sdk_import_and_its_call_are_not(source: bytes) -> None:
     assert not prefilter.may_call_sdk(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"create = client.chat.completions.create\ncreate(model='gpt-4o')\n",
+        b"retry(self.client.messages.create, params)\n",
+        b"complete = functools.partial(llm.chat.completions.create, model='gpt-4o')\n",
+    ],
+)
+def test_an_sdk_method_named_as_a_value_is_selected(source: bytes) -> None:
+    assert prefilter.has_distinctive_call(source)
+
+
+def test_a_method_name_that_only_starts_like_an_sdk_method_is_not() -> None:
+    assert not prefilter.has_distinctive_call(b"self.messages.created_at = now\n")
 
 
 def test_a_client_module_builds_a_client() -> None:

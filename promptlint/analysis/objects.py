@@ -577,18 +577,21 @@ class Objects:
             name = self.literal_text(call.args[1], scope)  # `getattr(client.responses, "create", None)`
             return self.member_of(self.resolve(call.args[0], scope, depth), name, depth) if name else None
         dotted = v.dotted(call.func)
-        if dotted is not None and qualify(dotted, scope) in ("typing.cast", "typing_extensions.cast") and len(call.args) == 2:
+        named = qualify(dotted, scope) if dotted is not None else None
+        if named in ("typing.cast", "typing_extensions.cast") and len(call.args) == 2:
             # `t.cast(BaseLanguageModel, llm)`: the value, else what the cast says it is.
             return self.resolve(call.args[1], scope, depth) or self.annotation(call.args[0], scope, depth)
         callee = self.resolve(call.func, scope, depth)
+        # `importlib.import_module` and `functools.partial` by their imported name (`import
+        # functools`) or through a name bound to them (`from functools import partial`).
+        qualname = named if named in IMPORT_FUNCTIONS | PARTIAL else callee.qualname if isinstance(callee, SdkName) else None
+        if qualname in IMPORT_FUNCTIONS and call.args:
+            module = self.literal_text(call.args[0], scope)
+            return SdkName(module) if module and self.registry.knows(module) else None
+        if qualname in PARTIAL and call.args:
+            return Partial(self.resolve(call.args[0], scope, depth), call, scope)
         if isinstance(callee, SdkName):
-            qualname = callee.qualname
-            if qualname in IMPORT_FUNCTIONS and call.args:
-                module = self.literal_text(call.args[0], scope)
-                return SdkName(module) if module and self.registry.knows(module) else None
-            if qualname in PARTIAL and call.args:
-                return Partial(self.resolve(call.args[0], scope, depth), call, scope)
-            return self.registry.construct(self, qualname, call, scope, depth)
+            return self.registry.construct(self, callee.qualname, call, scope, depth)
         if isinstance(callee, SdkObject) and callee.path:
             return self.registry.derive(callee, call, scope)
         if isinstance(callee, ProjectClass):
