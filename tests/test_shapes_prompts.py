@@ -444,6 +444,50 @@ def test_prompt_helper_in_prompts_module(tmp_path: Path) -> None:
     assert segments(user.content) == [(EXTERNAL, "question")]
 
 
+def test_prompt_registry_dict_in_another_module_is_read_by_key(tmp_path: Path) -> None:
+    """`PROMPTS["translate"](text)` calls the function that key names, also when the
+    registry is imported from another module, and not the registry's first entry."""
+    calls = calls_of(
+        tmp_path,
+        {
+            "tools/__init__.py": "",
+            "tools/prompts.py": """
+                def summarize_prompt(text):
+                    return f"Summarize: {text}"
+
+
+                def translate_prompt(text):
+                    return f"Translate into French: {text}"
+
+
+                PROMPTS = {"summarize": summarize_prompt, "translate": translate_prompt}
+                STYLES = ["Be brief.", "Be thorough."]
+            """,
+            "tools/llm.py": """
+                from openai import OpenAI
+
+                from tools.prompts import PROMPTS, STYLES
+
+                client = OpenAI()
+
+
+                def translate(text: str):
+                    return client.chat.completions.create(
+                        model="gpt-4o-mini",
+                        messages=[
+                            {"role": "system", "content": STYLES[1]},
+                            {"role": "user", "content": PROMPTS["translate"](text)},
+                        ],
+                    )
+            """,
+        },
+    )
+    assert rows(calls) == {"tools/llm.py:translate": (9, "openai.chat.completions.create")}
+    system, user = calls["tools/llm.py:translate"].messages
+    assert segments(system.content) == [(S, "Be thorough.")]
+    assert segments(user.content) == [(S, "Translate into French: "), (EXTERNAL, "{text}")]
+
+
 # --------------------------------------------------------------------------- 7. prompt classes
 
 

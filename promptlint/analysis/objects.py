@@ -533,10 +533,26 @@ class Objects:
         if node is not None:
             display, display_scope = node
             items = display.values if isinstance(display, v.Dict) else display.items if isinstance(display, v.Seq) else ()
-            for item in items:
+            chosen = self.entry(display, value.index, scope)
+            if chosen is not None:  # `PROMPTS["translate"]`, `CLIENTS[0]`: that entry only
+                return self.resolve(chosen, display_scope, depth)
+            for item in items:  # a key known only at run time: any entry tells what they are
                 found = self.resolve(item, display_scope, depth)
                 if found is not None:
                     return found
+        return None
+
+    def entry(self, display: v.Value, index: v.Value, scope: Scope) -> v.Value | None:
+        """The entry of a dict or list display a literal key or position names."""
+        if isinstance(display, v.Dict):
+            key = self.literal_text(index, scope)
+            if key is not None:
+                for item_key, item in zip(display.keys, display.values):
+                    if item_key is not None and self.literal_text(item_key, scope) == key:
+                        return item
+        elif isinstance(display, v.Seq) and isinstance(index, v.Num) and isinstance(index.value, int):
+            if -len(display.items) <= index.value < len(display.items):
+                return display.items[index.value]
         return None
 
     def element(self, iterable: v.Value, scope: Scope, depth: int) -> Obj | None:
@@ -560,12 +576,19 @@ class Objects:
             if not isinstance(value, v.Ref):
                 return None
             found = lookup(value.name, scope)
-            if found is None or found.where not in ("local", "module"):
+            if found is not None and found.where == "import":  # `from prompts import PROMPTS`
+                symbol = self.index.lookup(found.qualified or value.name, scope.module)
+                if symbol is None or symbol.kind != "binding" or symbol.module is None:
+                    return None
+                bindings, scope = symbol.module.bindings[symbol.name], Scope(symbol.module)
+            elif found is not None and found.where in ("local", "module"):
+                bindings, scope = found.bindings, found.scope or scope
+            else:
                 return None
-            binding = next((b for b in reversed(found.bindings) if b.kind == "assign" and b.value is not None), None)
+            binding = next((b for b in reversed(bindings) if b.kind == "assign" and b.value is not None), None)
             if binding is None:
                 return None
-            value, scope = binding.value, (found.scope or scope).at(binding.line)  # type: ignore[assignment]
+            value, scope = binding.value, scope.at(binding.line)  # type: ignore[assignment]
         return None
 
     # ------------------------------------------------------------------ calls

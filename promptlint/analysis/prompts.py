@@ -142,6 +142,16 @@ class Prompts:
             return None
         return StringLiteral(scope.module.path, span, prefix, quote, text[len(prefix) + len(quote) : len(text) - len(quote)])
 
+    def _sub(self, value: v.Sub, scope: Scope, depth: int) -> PromptText | None:
+        """An entry a literal key or position names in a dict or list display a name holds
+        (`PROMPTS["system"]`, `STYLES[1]`), in this module or imported."""
+        node = self.objects.follow_display(value.base, scope, depth)
+        if node is None:
+            return None
+        display, display_scope = node
+        entry = self.objects.entry(display, value.index, scope)
+        return self.resolve(entry, display_scope, depth) if entry is not None else None
+
     def _num(self, value: v.Num, scope: Scope, depth: int) -> PromptText | None:
         """A number where text is expected (`f"{3}"`, a default `n=3` formatted in)."""
         if isinstance(value.value, complex):
@@ -1041,6 +1051,7 @@ _HANDLERS: dict[type, Callable[..., PromptText | None]] = {
     v.Call: Prompts._call,
     v.Ref: Prompts._name,
     v.Attr: Prompts._name,
+    v.Sub: Prompts._sub,
 }
 
 
