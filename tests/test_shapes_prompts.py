@@ -22,6 +22,10 @@ API surfaces:
 Prompts built by code:
 
 - a prompt helper in `prompts.py` called from `llm.py`;
+- a registry dict of prompt functions imported from another module, read by key
+  (`PROMPTS["translate"](text)`), and a list entry by position;
+- YAML and JSON prompt files loaded with a literal path and read by key, inline or
+  through names bound to the loaded data in another module;
 - a class of prompt functions (staticmethod, classmethod, plain method);
 - `"\\n".join([...])`, `.replace("{name}", name)` and `string.Template(...).substitute`;
 - a LangChain `PromptTemplate.from_template(...).format(...)` sent with `invoke`;
@@ -37,11 +41,8 @@ LangChain `bind_tools` there too; `"\\n".join`, `Path(__file__).parent` files, h
 `append`/`extend`/`+` message lists in `test_prompts.py`.
 
 Not here, because promptlint does not handle them yet: Anthropic's legacy
-`completions.create(model="claude-2.1", prompt=...)` (no call is found); a registry dict of
-prompt functions (`PROMPTS["summarize"](text)`), which is not followed when imported from
-another module and otherwise resolves to the dict's first function whatever the key;
-LangChain templates piped into a model (`(prompt | llm).invoke(...)`: no call is found);
-YAML and JSON prompt files (`yaml.safe_load(open("prompts.yaml"))["system"]` stays unknown).
+`completions.create(model="claude-2.1", prompt=...)` (no call is found); LangChain
+templates piped into a model (`(prompt | llm).invoke(...)`: no call is found).
 """
 
 from __future__ import annotations
@@ -486,6 +487,72 @@ def test_prompt_registry_dict_in_another_module_is_read_by_key(tmp_path: Path) -
     system, user = calls["tools/llm.py:translate"].messages
     assert segments(system.content) == [(S, "Be thorough.")]
     assert segments(user.content) == [(S, "Translate into French: "), (EXTERNAL, "{text}")]
+
+
+def test_yaml_and_json_prompt_files_are_read_by_key(tmp_path: Path) -> None:
+    """Prompt files loaded with a literal path, read by literal keys and positions: the
+    whole `load(open(...))[key]` expression, and names bound to the loaded data."""
+    calls = calls_of(
+        tmp_path,
+        {
+            "bot/__init__.py": "",
+            "bot/prompts.yaml": """
+                system: You are the YAML assistant.
+                steps:
+                  - Plan first.
+                  - Then answer.
+            """,
+            "prompts.json": '{"system": "You are the JSON assistant."}\n',
+            "bot/config.py": """
+                import json
+                from pathlib import Path
+
+                import yaml
+
+                PROMPTS = yaml.safe_load((Path(__file__).parent / "prompts.yaml").read_text())
+                with open("prompts.json", encoding="utf-8") as handle:
+                    DATA = json.load(handle)
+            """,
+            "bot/llm.py": """
+                import yaml
+                from openai import OpenAI
+
+                from bot.config import DATA, PROMPTS
+
+                client = OpenAI()
+
+
+                def inline(question: str):
+                    return client.chat.completions.create(
+                        model="gpt-4o",
+                        messages=[
+                            {"role": "system", "content": yaml.safe_load(open("bot/prompts.yaml"))["system"]},
+                            {"role": "user", "content": question},
+                        ],
+                    )
+
+
+                def imported(question: str):
+                    return client.chat.completions.create(
+                        model="gpt-4o",
+                        messages=[
+                            {"role": "system", "content": DATA["system"]},
+                            {"role": "user", "content": PROMPTS["steps"][1]},
+                        ],
+                    )
+            """,
+        },
+    )
+    assert rows(calls) == {
+        "bot/llm.py:inline": (10, "openai.chat.completions.create"),
+        "bot/llm.py:imported": (20, "openai.chat.completions.create"),
+    }
+    system, user = calls["bot/llm.py:inline"].messages
+    assert segments(system.content) == [(S, "You are the YAML assistant.")]
+    assert segments(user.content) == [(EXTERNAL, "question")]
+    system, user = calls["bot/llm.py:imported"].messages
+    assert segments(system.content) == [(S, "You are the JSON assistant.")]
+    assert segments(user.content) == [(S, "Then answer.")]
 
 
 # --------------------------------------------------------------------------- 7. prompt classes

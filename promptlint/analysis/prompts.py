@@ -147,10 +147,27 @@ class Prompts:
         (`PROMPTS["system"]`, `STYLES[1]`), in this module or imported."""
         node = self.objects.follow_display(value.base, scope, depth)
         if node is None:
-            return None
+            data = self.data_at(value, scope)
+            return self.static(data, value, scope) if isinstance(data, str) else None
         display, display_scope = node
         entry = self.objects.entry(display, value.index, scope)
         return self.resolve(entry, display_scope, depth) if entry is not None else None
+
+    def data_at(self, value: v.Value, scope: Scope, depth: int = 0) -> object:
+        """What literal keys and positions pick out of a JSON or YAML file the code loads
+        (`yaml.safe_load(open("prompts.yaml"))["system"]`, through names bound to it)."""
+        if depth > MAX_DEPTH:
+            return _UNKNOWN
+        node, node_scope = self.follow(value, scope)
+        if not isinstance(node, v.Sub):
+            return self.loaded_data(node, node_scope)
+        data = self.data_at(node.base, node_scope, depth + 1)
+        key: object = node.index.value if isinstance(node.index, v.Num) else self.objects.literal_text(node.index, node_scope)
+        if isinstance(data, dict) and isinstance(key, str):
+            return data.get(key, _UNKNOWN)
+        if isinstance(data, list) and isinstance(key, int) and -len(data) <= key < len(data):
+            return data[key]
+        return _UNKNOWN
 
     def _num(self, value: v.Num, scope: Scope, depth: int) -> PromptText | None:
         """A number where text is expected (`f"{3}"`, a default `n=3` formatted in)."""
