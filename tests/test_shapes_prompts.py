@@ -12,7 +12,7 @@ API surfaces:
 - OpenAI Assistants: `beta.threads.runs.create`/`create_and_poll`/`stream`,
   `beta.threads.create_and_run`/`create_and_run_poll`, while
   `beta.threads.messages.create` (it only adds a message) is no call.
-- OpenAI legacy Completions (`completions.create(prompt=...)`).
+- OpenAI and Anthropic legacy Completions (`completions.create(prompt=...)`).
 - Anthropic `beta.messages.tool_runner`.
 - instructor: `from_openai(OpenAI())` with `create_iterable`, `create_partial`,
   `create_with_completion`, and `from_provider("openai/gpt-4o")`.
@@ -40,9 +40,8 @@ OpenAI Completions in `test_recognition.py`, instructor `from_openai`/`from_prov
 LangChain `bind_tools` there too; `"\\n".join`, `Path(__file__).parent` files, helpers and
 `append`/`extend`/`+` message lists in `test_prompts.py`.
 
-Not here, because promptlint does not handle them yet: Anthropic's legacy
-`completions.create(model="claude-2.1", prompt=...)` (no call is found); LangChain
-templates piped into a model (`(prompt | llm).invoke(...)`: no call is found).
+Not here, because promptlint does not handle it yet: LangChain templates piped into a
+model (`(prompt | llm).invoke(...)`: no call is found).
 """
 
 from __future__ import annotations
@@ -204,6 +203,38 @@ def test_legacy_openai_completions_prompt_is_the_user_message(tmp_path: Path) ->
     (message,) = call.messages
     assert message.role == "user"
     assert segments(message.content) == [(S, "Complete the sentence: "), (EXTERNAL, "text")]
+
+
+def test_legacy_anthropic_completions_prompt_is_the_user_message(tmp_path: Path) -> None:
+    calls = calls_of(
+        tmp_path,
+        {
+            "legacy/__init__.py": "",
+            "legacy/clients.py": """
+                import anthropic
+
+                claude = anthropic.Anthropic()
+            """,
+            "legacy/complete.py": """
+                from anthropic import AI_PROMPT, HUMAN_PROMPT
+
+                from .clients import claude
+
+
+                def finish(text: str) -> str:
+                    response = claude.completions.create(
+                        model="claude-2.1", max_tokens_to_sample=300, prompt=f"\\n\\nHuman: Finish this: {text}\\n\\nAssistant:"
+                    )
+                    return response.completion
+            """,
+        },
+    )
+    assert rows(calls) == {"legacy/complete.py:finish": (7, "anthropic.completions.create")}
+    call = calls["legacy/complete.py:finish"]
+    assert call.model == "claude-2.1" and call.max_tokens == 300
+    (message,) = call.messages
+    assert message.role == "user"
+    assert segments(message.content) == [(S, "\n\nHuman: Finish this: "), (EXTERNAL, "{text}"), (S, "\n\nAssistant:")]
 
 
 # --------------------------------------------------------------------------- 3. tool runner

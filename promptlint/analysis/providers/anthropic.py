@@ -3,7 +3,11 @@
 (create/stream/parse), the beta namespace with its tool runner, and Message Batches
 (provider-facts.md §1, §6).
 
-`messages.count_tokens` is deliberately not a call: it sends no completion.
+`messages.count_tokens` is deliberately not a call: it sends no completion. The legacy
+Text Completions endpoint (`completions.create(prompt=..., max_tokens_to_sample=...)`) is a
+call: code pinned to an SDK that still has it sends requests with it (anthropic 2.14.0 no
+longer ships `resources/completions.py`, and the claude-2/instant models it serves are
+retired, which PRM402 reports).
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 from promptlint.analysis.providers.base import CallSite, GeneratedClientProvider
 from promptlint.analysis.providers.common import is_true, max_tokens, structured, tool_choice_forced
 from promptlint.analysis.providers.openai import INSTRUCTOR_METHODS
-from promptlint.types import LLMCall
+from promptlint.types import LLMCall, Message
 
 PLATFORMS = ("", "Bedrock", "BedrockMantle", "Vertex", "AWS", "Foundry", "GoogleCloud")
 CALL_PATHS = {
@@ -19,8 +23,10 @@ CALL_PATHS = {
     ("messages", "stream"),
     ("messages", "parse"),
     ("messages", "batches", "create"),
+    ("completions", "create"),
 }
-BETA_PATHS = {("beta",) + path for path in CALL_PATHS} | {("beta", "messages", "tool_runner")}
+BETA_PATHS = {("beta",) + path for path in CALL_PATHS if path[0] == "messages"} | {("beta", "messages", "tool_runner")}
+LEGACY_API = "anthropic.completions.create"
 INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {("messages", m) for m in INSTRUCTOR_METHODS}
 
 
@@ -42,11 +48,26 @@ class AnthropicProvider(GeneratedClientProvider):
         "anthropic.resources.AsyncMessages": ("messages",),
         "anthropic.resources.messages.Messages": ("messages",),
         "anthropic.resources.messages.AsyncMessages": ("messages",),
+        "anthropic.resources.Completions": ("completions",),
+        "anthropic.resources.AsyncCompletions": ("completions",),
     }
 
     def build(self, site: CallSite) -> LLMCall | None:
         if site.api.endswith("batches.create"):
             return site.llm_call(provider=self.sdk, model_provider="anthropic", messages_resolved=False)
+        if site.api == LEGACY_API:  # one `prompt` string ("\n\nHuman: ...\n\nAssistant:")
+            model, model_argument = site.model()
+            prompt = site.prompt("prompt")
+            return site.llm_call(
+                provider=self.sdk,
+                model=model,
+                model_provider="anthropic",
+                model_argument=model_argument,
+                stream=is_true(site, "stream"),
+                messages=(Message("user", prompt),) if prompt is not None else (),
+                messages_resolved=prompt is not None,
+                max_tokens=max_tokens(site, "max_tokens_to_sample"),
+            )
         model, model_argument = site.model()
         system_found = site.argument("system")
         system, system_marked, system_blocks = (None, False, ())

@@ -343,6 +343,8 @@ class MissingCacheControl(Rule):
             return
         if call.api.endswith("batches.create") or call.cache_control or call.cache_marked:
             return
+        if call.api == "anthropic.completions.create":
+            return  # legacy Text Completions: no prompt caching
         if any(argument.name == "**" for argument in call.arguments):
             return  # the splatted mapping may carry the marker (or the system prompt)
         info = model_info(call.model)

@@ -19,9 +19,19 @@ from promptlint.types import Applicability, Diagnostic, Fix, LLMCall, Severity
 
 #: How many `replacement` links to follow when a replacement is itself retired.
 _MAX_REPLACEMENT_HOPS = 5
-#: The legacy text-completion endpoints: the replacements of the models they served are
-#: chat models, which those endpoints do not take, so the fix cannot be a model swap.
-LEGACY_COMPLETION_APIS = ("openai.completions.create", "litellm.text_completion", "litellm.atext_completion")
+#: The legacy text-completion endpoints, with the endpoint a call moves to: the
+#: replacements of the models they served are chat models, which those endpoints do not
+#: take, so the fix cannot be a model swap.
+_CHAT_ENDPOINTS = ("Chat Completions or Responses", 'client.responses.create(model="{model}", input=prompt)')
+LEGACY_COMPLETION_APIS = {
+    "openai.completions.create": _CHAT_ENDPOINTS,
+    "litellm.text_completion": _CHAT_ENDPOINTS,
+    "litellm.atext_completion": _CHAT_ENDPOINTS,
+    "anthropic.completions.create": (
+        "the Messages API",
+        'client.messages.create(model="{model}", max_tokens=1024, messages=[{{"role": "user", "content": prompt}}])',
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -85,9 +95,9 @@ class RetiredModel(Rule):
     routing prefix (`anthropic/`, `openai:`). It is unsafe: another model answers
     differently and may take other parameters. No fix is offered when the model is not a
     plain string literal in the file (a constant, an SDK default: add `model=` yourself) or
-    is a Bedrock id. On the legacy Completions endpoint (`completions.create`,
-    LiteLLM `text_completion`) the replacement is a chat model that endpoint does not
-    serve, so the fix is a display-only suggestion to move the call.
+    is a Bedrock id. On the legacy Completions endpoints (OpenAI's and Anthropic's
+    `completions.create`, LiteLLM `text_completion`) the replacement is a chat model that
+    endpoint does not serve, so the fix is a display-only suggestion to move the call.
 
     The finding carries no dollar figure: it is about calls that fail, not a saving.
 
@@ -265,6 +275,20 @@ class RetiredModel(Rule):
             message="text-davinci-003 was shut down on 2024-01-04: every call to it fails; replace it with gpt-6-luna (a chat model: move the call to Chat Completions or Responses)",
         ),
         Invalid(
+            # Anthropic's legacy Text Completions: move to the Messages API.
+            """
+            import anthropic
+
+            client = anthropic.Anthropic()
+
+            def complete(question):
+                return client.completions.create(
+                    model="claude-2.1", max_tokens_to_sample=300, prompt=f"\\n\\nHuman: {question}\\n\\nAssistant:"
+                )
+            """,
+            message="claude-2.1 was shut down on 2025-07-21: every call to it fails; replace it with claude-sonnet-5-5 (a chat model: move the call to the Messages API)",
+        ),
+        Invalid(
             """
             from google import genai
 
@@ -371,13 +395,11 @@ class RetiredModel(Rule):
                 f"{subject} shuts down on {info.shutdown} (in {days} day{'' if days == 1 else 's'}): "
                 f"replace it with {replacement}"
             )
-        if call.api.replace(".beta.", ".") in LEGACY_COMPLETION_APIS:
-            message += " (a chat model: move the call to Chat Completions or Responses)"
-            fix = Fix(
-                f"Call {replacement} through Chat Completions or Responses",
-                Applicability.DISPLAY_ONLY,
-                suggestion=f'client.responses.create(model="{replacement}", input=prompt)',
-            )
+        legacy = LEGACY_COMPLETION_APIS.get(call.api.replace(".beta.", "."))
+        if legacy is not None:
+            endpoint, suggestion = legacy
+            message += f" (a chat model: move the call to {endpoint})"
+            fix = Fix(f"Call {replacement} through {endpoint}", Applicability.DISPLAY_ONLY, suggestion=suggestion.format(model=replacement))
         else:
             edit = replace_model(call, replacement)
             fix = None if edit is None else Fix(f"Replace {info.id} with {replacement}", Applicability.UNSAFE, edits=(edit,))
