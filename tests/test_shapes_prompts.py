@@ -28,7 +28,9 @@ Prompts built by code:
   through names bound to the loaded data in another module;
 - a class of prompt functions (staticmethod, classmethod, plain method);
 - `"\\n".join([...])`, `.replace("{name}", name)` and `string.Template(...).substitute`;
-- a LangChain `PromptTemplate.from_template(...).format(...)` sent with `invoke`;
+- a LangChain `PromptTemplate.from_template(...).format(...)` sent with `invoke`, and
+  templates piped into a model (`prompt | llm | parser`), whose `.invoke` is a call with
+  unresolved messages;
 - Jinja templates with `{% include %}` loaded through `FileSystemLoader`, prompt files read
   via `Path(__file__).parent / ...` and `importlib.resources.files(...)`;
 - message lists built step by step (`append`, `extend`, `insert(0, ...)`, `+`);
@@ -39,9 +41,6 @@ Single-file versions of some of these live elsewhere: the Assistants negative an
 OpenAI Completions in `test_recognition.py`, instructor `from_openai`/`from_provider` and
 LangChain `bind_tools` there too; `"\\n".join`, `Path(__file__).parent` files, helpers and
 `append`/`extend`/`+` message lists in `test_prompts.py`.
-
-Not here, because promptlint does not handle it yet: LangChain templates piped into a
-model (`(prompt | llm).invoke(...)`: no call is found).
 """
 
 from __future__ import annotations
@@ -719,6 +718,49 @@ def test_join_replace_and_string_template_on_imported_constants(tmp_path: Path) 
 
 
 # --------------------------------------------------------------------------- 9. LangChain templates
+
+
+def test_langchain_templates_piped_into_a_model_are_calls(tmp_path: Path) -> None:
+    """`prompt | llm | parser` holds a chat model: `.invoke` on it is a call of that model.
+    What it is given are the template's variables, so its messages are not resolved; a
+    model piped into a parser only is called with its input as usual."""
+    calls = calls_of(
+        tmp_path,
+        {
+            "qa/__init__.py": "",
+            "qa/models.py": """
+                from langchain_openai import ChatOpenAI
+
+                llm = ChatOpenAI(model="gpt-4o-mini")
+            """,
+            "qa/chains.py": """
+                from langchain_core.output_parsers import StrOutputParser
+                from langchain_core.prompts import ChatPromptTemplate
+
+                from .models import llm
+
+                prompt = ChatPromptTemplate.from_messages([("system", "You answer questions."), ("human", "{q}")])
+                chain = prompt | llm | StrOutputParser()
+
+
+                def ask(q: str) -> str:
+                    return chain.invoke({"q": q})
+
+
+                def echo(text: str) -> str:
+                    return (llm | StrOutputParser()).invoke(text)
+            """,
+        },
+    )
+    assert rows(calls) == {
+        "qa/chains.py:ask": (11, "langchain.ChatOpenAI.invoke"),
+        "qa/chains.py:echo": (15, "langchain.ChatOpenAI.invoke"),
+    }
+    ask, echo = calls["qa/chains.py:ask"], calls["qa/chains.py:echo"]
+    assert ask.model == echo.model == "gpt-4o-mini"
+    assert ask.messages == () and not ask.messages_resolved
+    (message,) = echo.messages
+    assert segments(message.content) == [(EXTERNAL, "text")]
 
 
 def test_langchain_prompt_template_formatted_into_invoke(tmp_path: Path) -> None:

@@ -83,6 +83,9 @@ class SdkObject:
     is_async: bool = False
     patched: str | None = None  # "instructor" for instructor-patched clients
     structured: bool = False  # LangChain with_structured_output
+    # A LangChain model piped after a prompt template (`prompt | llm`): what `.invoke` is
+    # given are the template's variables, not the messages.
+    templated: bool = False
     settings: dict[str, tuple[v.Value, Scope]] = field(default_factory=dict)
     path: tuple[str, ...] = ()  # a resource of the client: `client.chat.completions`
 
@@ -197,6 +200,8 @@ class Objects:
             return self.resolve(value.body, scope, depth) or self.resolve(value.orelse, scope, depth)
         if isinstance(value, v.Sub):
             return self.subscript(value, scope, depth)
+        if isinstance(value, v.BinOp) and value.op == "|":
+            return self.chain(value, scope, depth)
         return None
 
     # ------------------------------------------------------------------ names
@@ -553,6 +558,22 @@ class Objects:
         elif isinstance(display, v.Seq) and isinstance(index, v.Num) and isinstance(index.value, int):
             if -len(display.items) <= index.value < len(display.items):
                 return display.items[index.value]
+        return None
+
+    def chain(self, value: v.BinOp, scope: Scope, depth: int) -> Obj | None:
+        """A LangChain pipeline (`prompt | llm | parser`) is an LLM call where it holds a chat
+        model: the model, marked `templated` when a step before it turns the input into
+        the messages."""
+        steps: list[v.Value] = []
+        node: v.Value = value
+        while isinstance(node, v.BinOp) and node.op == "|":
+            steps.insert(0, node.right)
+            node = node.left
+        steps.insert(0, node)
+        for position, step in enumerate(steps):
+            found = self.resolve(step, scope, depth)
+            if isinstance(found, SdkObject) and found.kind == "chat_model":
+                return replace(found, templated=position > 0)
         return None
 
     def element(self, iterable: v.Value, scope: Scope, depth: int) -> Obj | None:

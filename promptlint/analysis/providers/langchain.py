@@ -86,7 +86,9 @@ class LangChainProvider(Provider):
         messages: list[Message] = []
         resolved = True
         found_input = site.arguments_here.get("input") or site.arguments_here.get("messages") or site.arguments_here.get("#0")
-        if found_input is not None and method not in ("batch", "abatch", "generate", "agenerate", "generate_prompt", "agenerate_prompt"):
+        if site.obj.templated:  # `(prompt | llm).invoke({"q": q})`: the template's variables
+            resolved = False
+        elif found_input is not None and method not in ("batch", "abatch", "generate", "agenerate", "generate_prompt", "agenerate_prompt"):
             node, scope = site.prompts.follow(*found_input)
             found = site.reader.messages(node, scope)
             if found.messages:
