@@ -28,6 +28,7 @@ Prompts built by code:
   through names bound to the loaded data in another module;
 - a class of prompt functions (staticmethod, classmethod, plain method);
 - `"\\n".join([...])`, `.replace("{name}", name)` and `string.Template(...).substitute`;
+- a LangChain `ChatPromptTemplate` whose placeholders `format_messages` fills;
 - a LangChain `PromptTemplate.from_template(...).format(...)` sent with `invoke`, and
   templates piped into a model (`prompt | llm | parser`), whose `.invoke` is a call with
   unresolved messages;
@@ -761,6 +762,50 @@ def test_langchain_templates_piped_into_a_model_are_calls(tmp_path: Path) -> Non
     assert ask.messages == () and not ask.messages_resolved
     (message,) = echo.messages
     assert segments(message.content) == [(EXTERNAL, "text")]
+
+
+def test_chat_prompt_template_placeholders_are_filled_by_format_messages(tmp_path: Path) -> None:
+    """A `ChatPromptTemplate`'s `{name}` placeholders are its variables: `format_messages`
+    fills them from its arguments (a literal is static text, a parameter request data);
+    sent unformatted, they stay unknown rather than passing for static text."""
+    calls = calls_of(
+        tmp_path,
+        {
+            "desk/__init__.py": "",
+            "desk/prompts.py": """
+                from langchain_core.prompts import ChatPromptTemplate
+
+                ANSWER = ChatPromptTemplate.from_messages(
+                    [("system", "You answer questions about {topic}."), ("human", "{question}")]
+                )
+            """,
+            "desk/llm.py": """
+                from langchain_openai import ChatOpenAI
+
+                from .prompts import ANSWER
+
+                llm = ChatOpenAI(model="gpt-4o-mini")
+
+
+                def answer(question: str):
+                    return llm.invoke(ANSWER.format_messages(topic="billing", question=question))
+
+
+                def unformatted():
+                    return llm.invoke(ANSWER)
+            """,
+        },
+    )
+    assert rows(calls) == {
+        "desk/llm.py:answer": (9, "langchain.ChatOpenAI.invoke"),
+        "desk/llm.py:unformatted": (13, "langchain.ChatOpenAI.invoke"),
+    }
+    system, user = calls["desk/llm.py:answer"].messages
+    assert system.content is not None and system.content.static_text == "You answer questions about billing."
+    assert segments(user.content) == [(EXTERNAL, "question")]
+    system, user = calls["desk/llm.py:unformatted"].messages
+    assert [kind for kind, _ in segments(system.content)] == [S, SegmentKind.UNKNOWN, S]
+    assert segments(user.content) == [(SegmentKind.UNKNOWN, "{question}")]
 
 
 def test_langchain_prompt_template_formatted_into_invoke(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ and `insert`. This module turns all of them into `Message`s with resolved `Promp
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from promptlint.analysis.prompts import UNKNOWN, Prompts
 from promptlint.analysis.scope import Scope, qualify
@@ -111,6 +111,7 @@ class MessageReader:
     def _template_messages(self, value: v.Value, scope: Scope) -> Messages | None:
         """`ChatPromptTemplate.from_messages([...])` (also piped into a model)."""
         node, node_scope = self.prompts.follow(value, scope)
+        value_node, value_scope = node, node_scope
         if isinstance(node, v.Call) and isinstance(node.func, v.Attr) and node.func.name in ("from_messages", "format_messages", "format_prompt"):
             base = node.func.base
             if node.func.name != "from_messages":
@@ -120,8 +121,25 @@ class MessageReader:
                 else:
                     return None
             if node.args:
-                return self.messages(node.args[0], node_scope)
+                found = self.messages(node.args[0], node_scope)
+                # Its `{name}` placeholders are the template's variables: filled from the
+                # `format_messages(name=...)` arguments, else from what `invoke` is given.
+                filled, filled_scope = (value_node, value_scope) if value_node is not node else (v.Call(node.func, (), (), node.loc), node_scope)
+                found.messages = [self._fill(message, filled, filled_scope) for message in found.messages]
+                return found
         return None
+
+    def _fill(self, message: Message, call: v.Call, scope: Scope) -> Message:
+        """A template message with its placeholders as the segments `call` fills them with."""
+        if message.content is None:
+            return message
+        filled = PromptText()
+        for segment in message.content.segments:
+            if segment.kind.is_dynamic or "{" not in segment.text:
+                filled += PromptText((segment,))
+            else:
+                filled += self.prompts.str_format(segment.text, call, scope, 0)
+        return replace(message, content=filled)
 
     def _message(self, value: v.Value, scope: Scope, out: Messages) -> None:
         node, node_scope = self.prompts.follow(value, scope)
