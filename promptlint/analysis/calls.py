@@ -15,6 +15,7 @@ for each of its functions, the project functions it calls.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from promptlint.analysis import entrypoints
@@ -232,13 +233,13 @@ class CallFinder:
         """What kind of hop a wrapper call forwarding `function`'s parameters is (see
         `LLMCall.hop`): a pass-through hands on only its parameters; inside a class, a call
         on the method's own object is the class's plumbing."""
-        outer: FunctionSummary | None = function
         params: set[str] = set()
-        while outer is not None:
-            params |= {p.name for p in outer.params}
-            if outer.class_name is not None:
+        outer: FunctionSummary | None = None  # the method holding it, if any
+        for enclosing in _enclosing(function, self.module):
+            params |= {p.name for p in enclosing.params}
+            if enclosing.class_name is not None:
+                outer = enclosing
                 break
-            outer = self.module.functions.get(outer.parent) if outer.parent else None
         # `**options` hands on settings, whatever they hold: only the named arguments can add prompt text.
         if all(_handed_on(value, params, function) for value in (*call.args, *(value for name, value in call.keywords if name is not None))):
             return "pass"
@@ -655,6 +656,14 @@ TEXT_CALLS = frozenset(
 )
 
 
+def _enclosing(function: FunctionSummary, module: ModuleSummary) -> Iterator[FunctionSummary]:
+    """The function, then the functions enclosing it (whose parameters a closure reads)."""
+    current: FunctionSummary | None = function
+    while current is not None:
+        yield current
+        current = module.functions.get(current.parent) if current.parent else None
+
+
 def _handed_on(value: v.Value, params: set[str], function: FunctionSummary, depth: int = 0) -> bool:
     """Whether a wrapper call's argument adds nothing to the prompt: one of the caller's
     parameters as given, or barely changed (`[system_prompt]`, `inputs["messages"]`,
@@ -690,13 +699,12 @@ def flowing_params(values: list[v.Value], function: FunctionSummary, module: Mod
     local assignments, list building, f-strings, `+`, displays and string-building calls,
     but not through other calls (`json.load(open(path))` reads a file, it does not forward
     `path` as a prompt)."""
-    params = {p.name for p in function.params}
-    if function.class_name is not None and function.first_param:
-        params.discard(function.first_param)
-    outer = module.functions.get(function.parent) if module is not None and function.parent else None
-    while outer is not None:
-        params |= {p.name for p in outer.params if p.name != (outer.first_param if outer.class_name else None)}
-        outer = module.functions.get(outer.parent) if outer.parent else None
+    params = {
+        p.name
+        for enclosing in (_enclosing(function, module) if module is not None else (function,))
+        for p in enclosing.params
+        if p.name != (enclosing.first_param if enclosing.class_name else None)
+    }
     if not params:
         return set()
     found: set[str] = set()

@@ -15,9 +15,9 @@ import os
 from typing import TYPE_CHECKING
 
 from promptlint.analysis.scope import Scope, lookup, qualify
-from promptlint.paths import is_test_file
 from promptlint.index import values as v
 from promptlint.index.summary import MODULE_FUNCTION, FunctionSummary, ModuleSummary
+from promptlint.paths import is_test_file
 from promptlint.types import Handler
 
 if TYPE_CHECKING:
@@ -88,14 +88,10 @@ def module_function(module: ModuleSummary) -> str:
     return f"{module.name}.<module>" if module.name else "<module>"
 
 
-def is_test_module(module: ModuleSummary) -> bool:
-    return is_test_file(module.path)
-
-
 def module_handlers(module: ModuleSummary, objects: Objects) -> list[Handler]:
     """The entry points a module defines, by qualified function name."""
     handlers: dict[str, Handler] = {}
-    test_module = is_test_module(module)
+    test_module = is_test_file(module.path)
     for function in module.functions.values():
         if test_module and function.name.rsplit(".", 1)[-1].startswith("test"):
             continue

@@ -547,17 +547,22 @@ class Objects:
                     return found
         return None
 
+    def index_key(self, index: v.Value, scope: Scope) -> str | int | None:
+        """The literal key (`["system"]`, through constants) or position (`[1]`) a
+        subscript names, else None."""
+        if isinstance(index, v.Num):
+            return index.value if isinstance(index.value, int) else None
+        return self.literal_text(index, scope)
+
     def entry(self, display: v.Value, index: v.Value, scope: Scope) -> v.Value | None:
         """The entry of a dict or list display a literal key or position names."""
-        if isinstance(display, v.Dict):
-            key = self.literal_text(index, scope)
-            if key is not None:
-                for item_key, item in zip(display.keys, display.values):
-                    if item_key is not None and self.literal_text(item_key, scope) == key:
-                        return item
-        elif isinstance(display, v.Seq) and isinstance(index, v.Num) and isinstance(index.value, int):
-            if -len(display.items) <= index.value < len(display.items):
-                return display.items[index.value]
+        key = self.index_key(index, scope)
+        if isinstance(display, v.Dict) and isinstance(key, str):
+            for item_key, item in zip(display.keys, display.values):
+                if item_key is not None and self.literal_text(item_key, scope) == key:
+                    return item
+        elif isinstance(display, v.Seq) and isinstance(key, int) and -len(display.items) <= key < len(display.items):
+            return display.items[key]
         return None
 
     def chain(self, value: v.BinOp, scope: Scope, depth: int) -> Obj | None:

@@ -162,7 +162,7 @@ class Prompts:
         if not isinstance(node, v.Sub):
             return self.loaded_data(node, node_scope)
         data = self.data_at(node.base, node_scope, depth + 1)
-        key: object = node.index.value if isinstance(node.index, v.Num) else self.objects.literal_text(node.index, node_scope)
+        key = self.objects.index_key(node.index, node_scope)
         if isinstance(data, dict) and isinstance(key, str):
             return data.get(key, _UNKNOWN)
         if isinstance(data, list) and isinstance(key, int) and -len(data) <= key < len(data):

@@ -26,7 +26,7 @@ CALL_PATHS = {
     ("completions", "create"),
 }
 BETA_PATHS = {("beta",) + path for path in CALL_PATHS if path[0] == "messages"} | {("beta", "messages", "tool_runner")}
-LEGACY_API = "anthropic.completions.create"
+TEXT_COMPLETIONS_API = "anthropic.completions.create"  # the legacy endpoint: no caching, no chat models
 INSTRUCTOR_PATHS = {(m,) for m in INSTRUCTOR_METHODS} | {("messages", m) for m in INSTRUCTOR_METHODS}
 
 
@@ -55,7 +55,7 @@ class AnthropicProvider(GeneratedClientProvider):
     def build(self, site: CallSite) -> LLMCall | None:
         if site.api.endswith("batches.create"):
             return site.llm_call(provider=self.sdk, model_provider="anthropic", messages_resolved=False)
-        if site.api == LEGACY_API:  # one `prompt` string ("\n\nHuman: ...\n\nAssistant:")
+        if site.api == TEXT_COMPLETIONS_API:  # one `prompt` string ("\n\nHuman: ...\n\nAssistant:")
             model, model_argument = site.model()
             prompt = site.prompt("prompt")
             return site.llm_call(

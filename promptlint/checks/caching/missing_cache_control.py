@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from promptlint.tokens import at_most
 from promptlint.analysis.prefix import ordered_parts
+from promptlint.analysis.providers.anthropic import TEXT_COMPLETIONS_API
 from promptlint.analysis.stability import changes_per_call
 from promptlint.models import ModelInfo, model_info
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
@@ -343,8 +344,8 @@ class MissingCacheControl(Rule):
             return
         if call.api.endswith("batches.create") or call.cache_control or call.cache_marked:
             return
-        if call.api == "anthropic.completions.create":
-            return  # legacy Text Completions: no prompt caching
+        if call.api == TEXT_COMPLETIONS_API:
+            return  # no prompt caching on the legacy endpoint
         if any(argument.name == "**" for argument in call.arguments):
             return  # the splatted mapping may carry the marker (or the system prompt)
         info = model_info(call.model)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from promptlint.analysis.providers.anthropic import TEXT_COMPLETIONS_API
 from promptlint.analysis.providers.langchain import DEFAULT_MODELS
 from promptlint.checks.models.model_literal import (
     is_azure_deployment,
@@ -27,7 +28,7 @@ LEGACY_COMPLETION_APIS = {
     "openai.completions.create": _CHAT_ENDPOINTS,
     "litellm.text_completion": _CHAT_ENDPOINTS,
     "litellm.atext_completion": _CHAT_ENDPOINTS,
-    "anthropic.completions.create": (
+    TEXT_COMPLETIONS_API: (
         "the Messages API",
         'client.messages.create(model="{model}", max_tokens=1024, messages=[{{"role": "user", "content": prompt}}])',
     ),
