@@ -14,18 +14,14 @@ import os
 import sys
 import time
 import traceback
-from importlib import metadata
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, NoReturn
 
 import click
 
 from promptlint import DISTRIBUTION, __version__
-from promptlint.config import ConfigError
-from promptlint.output import UTF8_FORMATS, encode, render_errors
-from promptlint.output.common import printable_path
 
-if TYPE_CHECKING:  # imported in the commands: `--version` and `--help` need none of it
+if TYPE_CHECKING:  # imported where used: `--version` and `--help` need none of it
     from promptlint import api
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -46,6 +42,8 @@ def _warn(message: str) -> None:
 def _write(stream: IO[str], text: str, *, utf8: bool = False) -> None:
     """Write `text` so that no character can make it fail: what the stream's encoding cannot
     hold is written as a backslash escape. Machine-readable formats are UTF-8 always."""
+    from promptlint.output import encode
+
     buffer = getattr(stream, "buffer", None)
     if buffer is None:  # a stream without bytes underneath (an embedding application's)
         stream.write(text)
@@ -105,6 +103,9 @@ class _Report:
         return self.output_file is None and _color(self.stream)
 
     def write(self, text: str, *, utf8: bool = False) -> None:
+        from promptlint.output import encode
+        from promptlint.output.common import printable_path
+
         if self.output_file is None:
             _write(self.stream, text, utf8=utf8)
             return
@@ -132,6 +133,8 @@ def _codes(option: str, values: tuple[str, ...]) -> tuple[str, ...]:
 
 def _report_issues_url() -> str:
     """Where to report a bug: the distribution's `Issues` project URL."""
+    from importlib import metadata
+
     try:
         for entry in metadata.metadata(DISTRIBUTION).get_all("Project-URL") or []:
             label, _, url = entry.partition(",")
@@ -245,6 +248,9 @@ def check(
 ) -> None:
     """Check PATHS (default: the current directory) for wasted tokens, money and latency."""
     from promptlint import api
+    from promptlint.output import UTF8_FORMATS
+    from promptlint.output.common import printable_path
+
     if add_ignore and (stdin_filename is not None or diff):
         _fail("--add-ignore edits files on disk: it cannot be combined with --stdin-filename or --diff")
     if baseline is not None and write_baseline is not None:
@@ -270,7 +276,7 @@ def check(
     try:
         config = api.load_run_config(paths, config_path=config_path, **selection)
         known = api.read_baseline(baseline) if baseline is not None else None
-    except (ConfigError, api.BaselineError) as error:
+    except (api.ConfigError, api.BaselineError) as error:
         _fail(str(error))
     stdin_text = _read_stdin() if stdin_filename is not None else None
 
@@ -386,7 +392,7 @@ def calls(
     paths = paths or (Path("."),)
     try:
         config = api.load_run_config(paths, config_path=config_path)
-    except ConfigError as error:
+    except api.ConfigError as error:
         _fail(str(error))
     progress = _Progress()
     inventory, errors = api.call_inventory(
@@ -434,5 +440,7 @@ def _read_stdin() -> str:
 
 
 def _echo_errors(errors) -> None:  # type: ignore[no-untyped-def]
+    from promptlint.output import render_errors
+
     if errors:
         _write(sys.stderr, render_errors(errors))
