@@ -173,32 +173,64 @@ def analyze_file(path: str, index: ProjectIndex, task: _Task) -> FileAnalysis | 
     return replace(analysis, content_hash=summary.content_hash, module=summary.name, dependencies=dependencies)
 
 
-def _run_round(paths: list[str], task: _Task, jobs: int, progress: Progress | None, done: list[int], total: int) -> list[FileAnalysis | FileError]:
-    """Analyse `paths` (in a pool when worth it); a crashed worker costs only its files."""
-    if jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
-        _init_worker(task)
-        results = []
-        for path in paths:
-            results.append(_analyze_in_worker(path))
-            done[0] += 1
-            if progress:
-                progress(done[0], total)
-        return results
-    ordered = sorted(paths)  # neighbours share imports: keep them in one worker
-    chunk = max(1, min(16, len(ordered) // (jobs * 6)))
-    results_by_path: dict[str, FileAnalysis | FileError] = {}
-    try:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(task,)) as pool:
-            for path, result in zip(ordered, pool.map(_analyze_in_worker, ordered, chunksize=chunk)):
-                results_by_path[path] = result
+class _Workers:
+    """The run's analysis processes: one pool for the whole run, started when a round first
+    has enough files for it. Each worker keeps its project index (the summaries it built or
+    loaded) from round to round; a pool per round started every worker empty, and on two
+    cores the reloading cost what the second core gained. A crashed worker costs only its
+    files, and the next round starts a new pool."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def run(self, paths: list[str], task: _Task, progress: Progress | None, done: list[int], total: int) -> list[FileAnalysis | FileError]:
+        """Analyse `paths` (in the pool when worth it), in their order."""
+        if self.jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
+            _init_worker(task)
+            results = []
+            for path in paths:
+                results.append(_analyze_in_worker(path))
                 done[0] += 1
                 if progress:
                     progress(done[0], total)
-    except BrokenProcessPool:
-        for path in ordered:
-            if path not in results_by_path:
-                results_by_path[path] = _isolated(path, task)
-    return [results_by_path[path] for path in paths]
+            return results
+        ordered = sorted(paths)  # neighbours share imports: keep them in one worker
+        size = max(1, min(16, len(ordered) // (self.jobs * 6)))
+        chunks = [ordered[start : start + size] for start in range(0, len(ordered), size)]
+        results_by_path: dict[str, FileAnalysis | FileError] = {}
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        try:
+            futures = [self._pool.submit(_analyze_chunk, task, chunk) for chunk in chunks]
+            for chunk, future in zip(chunks, futures):
+                for path, result in zip(chunk, future.result()):
+                    results_by_path[path] = result
+                    done[0] += 1
+                    if progress:
+                        progress(done[0], total)
+        except BrokenProcessPool:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            for path in ordered:
+                if path not in results_by_path:
+                    results_by_path[path] = _isolated(path, task)
+        return [results_by_path[path] for path in paths]
+
+
+def _analyze_chunk(task: _Task, paths: list[str]) -> list[FileAnalysis | FileError]:
+    """A pool worker's share of a round: the round's task travels with each chunk, and the
+    worker's index stays as long as the run (`_init_worker`)."""
+    _init_worker(task)
+    return [_analyze_in_worker(path) for path in paths]
 
 
 def _isolated(path: str, task: _Task) -> FileAnalysis | FileError:
@@ -451,7 +483,8 @@ def analyze_tree(
         cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides_c)
     # Workers share summaries through a store; one process keeps them in memory anyway.
     persistent = use_cache and not overrides_c
-    with _summary_store(config, persistent, needed=persistent or (jobs > 1 and len(targets) >= MIN_FILES_FOR_POOL)) as store:
+    needed = persistent or (jobs > 1 and len(targets) >= MIN_FILES_FOR_POOL)
+    with _summary_store(config, persistent, needed=needed) as store, _Workers(jobs) as workers:
         task = _Task(
             run=f"{os.getpid()}-{id(config)}-{next(_RUNS)}",
             root=str(config.root),
@@ -474,20 +507,20 @@ def analyze_tree(
             near = {path for path in near if sizes[path] <= MAX_ANALYSED_BYTES}
         if subset and len(near) <= SMALL_RUN:
             task = replace(task, wrapper_names=None)
-            results = _analyze(sorted(near), task, cache, hashes, jobs, progress)
+            results = _analyze(sorted(near), task, cache, hashes, workers, progress)
             context = replace(task, wrapper_names=frozenset())
             analysed = [result for result in results.values() if isinstance(result, FileAnalysis)]
             prompt_files = reported_files(analysed, frozenset(near)) - near
             senders = importers(project_files, set(prompt_files), config) & set(targets)
-            results.update(_analyze(sorted(senders - near), context, cache, hashes, jobs, progress))
+            results.update(_analyze(sorted(senders - near), context, cache, hashes, workers, progress))
         else:
-            results = _analyze(targets, task, cache, hashes, jobs, progress)
-            results, task = _wrapper_rounds(results, project_files, task, cache, hashes, jobs, progress, too_large)
+            results = _analyze(targets, task, cache, hashes, workers, progress)
+            results, task = _wrapper_rounds(results, project_files, task, cache, hashes, workers, progress, too_large)
         reaching = {path for path, result in results.items() if isinstance(result, FileAnalysis) and (result.calls or result.wrappers)}
         entries = select_entries(project_files, reaching, set(results), config)
         large_entries = {path for path in entries if sizes[path] > MAX_ANALYSED_BYTES}
         too_large |= large_entries
-        results.update(_analyze(sorted(entries - large_entries), task, cache, hashes, jobs, progress))
+        results.update(_analyze(sorted(entries - large_entries), task, cache, hashes, workers, progress))
         analyses = [result for _, result in sorted(results.items()) if isinstance(result, FileAnalysis)]
     for path in sorted(too_large & given_set):
         errors.append(
@@ -505,7 +538,7 @@ def _analyze(
     task: _Task,
     cache: ResultsCache,
     hashes: dict[str, str],
-    jobs: int,
+    workers: _Workers,
     progress: Progress | None,
     slot: str = "",
 ) -> dict[str, FileAnalysis | FileError]:
@@ -521,7 +554,7 @@ def _analyze(
         else:
             pending.append(path)
     done = [len(results)]
-    for path, result in zip(pending, _run_round(pending, task, jobs, progress, done, len(paths))):
+    for path, result in zip(pending, workers.run(pending, task, progress, done, len(paths))):
         results[path] = result
         if isinstance(result, FileAnalysis):
             cache.put(Path(path), hashes[path], result, extra, slot)
@@ -543,7 +576,7 @@ def _wrapper_rounds(
     task: _Task,
     cache: ResultsCache,
     hashes: dict[str, str],
-    jobs: int,
+    workers: _Workers,
     progress: Progress | None,
     skip: set[str],
 ) -> tuple[dict[str, FileAnalysis | FileError], _Task]:
@@ -568,9 +601,9 @@ def _wrapper_rounds(
         # are analysed whole (their entry points and call edges count too).
         seen = [path for path in callers if isinstance(results.get(path), FileAnalysis)]
         fresh = [path for path in callers if path not in results]
-        results.update(_analyze(fresh, task, cache, hashes, jobs, progress))
+        results.update(_analyze(fresh, task, cache, hashes, workers, progress))
         rereading = replace(task, only=frozenset(new))
-        for path, found in _analyze(seen, rereading, cache, hashes, jobs, progress, f"round-{round_number}").items():
+        for path, found in _analyze(seen, rereading, cache, hashes, workers, progress, f"round-{round_number}").items():
             if isinstance(found, FileAnalysis):
                 results[path] = _merged(results[path], found)  # type: ignore[arg-type]
     return results, task
