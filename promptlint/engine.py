@@ -84,7 +84,7 @@ class LintResult:
 
 @dataclass
 class _Task:
-    """What a worker needs to analyse files (sent once per round)."""
+    """What a worker needs to analyse files (sent with each chunk of a round)."""
 
     run: str  # identifies the run: a new run never reuses an older run's index
     root: str
@@ -188,20 +188,27 @@ class _Workers:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._close()
+
+    def _close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def run(self, paths: list[str], task: _Task, progress: Progress | None, done: list[int], total: int) -> list[FileAnalysis | FileError]:
         """Analyse `paths` (in the pool when worth it), in their order."""
+
+        def advance() -> None:
+            done[0] += 1
+            if progress:
+                progress(done[0], total)
+
         if self.jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
             _init_worker(task)
             results = []
             for path in paths:
                 results.append(_analyze_in_worker(path))
-                done[0] += 1
-                if progress:
-                    progress(done[0], total)
+                advance()
             return results
         ordered = sorted(paths)  # neighbours share imports: keep them in one worker
         size = max(1, min(16, len(ordered) // (self.jobs * 6)))
@@ -214,12 +221,9 @@ class _Workers:
             for chunk, future in zip(chunks, futures):
                 for path, result in zip(chunk, future.result()):
                     results_by_path[path] = result
-                    done[0] += 1
-                    if progress:
-                        progress(done[0], total)
+                    advance()
         except BrokenProcessPool:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+            self._close()
             for path in ordered:
                 if path not in results_by_path:
                     results_by_path[path] = _isolated(path, task)
