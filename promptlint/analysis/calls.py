@@ -211,6 +211,8 @@ class CallFinder:
         if not reached:
             return
         first = reached[0]
+        if first.api.startswith("litellm.") and _sets_mock_response(function):
+            return  # a test stubbing the reply through its config: no request is sent
         related = tuple((r.scope.module.path, to_span(r.info.call.loc)) for r in reached)
         context = self.context(info, function, scope)
         site = self.site(
@@ -305,13 +307,17 @@ class CallFinder:
 
     def polymorphic(self, target: object, call: v.Call, scope: Scope) -> object:
         """`self._call(...)` in a base class whose own `_call` is abstract: the override of a
-        known wrapper in one of its subclasses."""
+        known wrapper in one of its subclasses. When the object's own class is known
+        (`model = DummyModel(...)`; `model.run()`), only that class's subclasses count: a
+        sibling's override is not what this object runs."""
         if not isinstance(target, ProjectFunction) or target.function.class_name is None:
             return target
         if self.is_wrapper(target):
             return target
         name = target.function.name.rsplit(".", 1)[-1]
-        base = ClassRef(target.module, target.module.classes[target.function.class_name]) if target.function.class_name in target.module.classes else None
+        base = target.self_type
+        if base is None and target.function.class_name in target.module.classes:
+            base = ClassRef(target.module, target.module.classes[target.function.class_name])
         if base is None:
             return target
         for definition in self.known_wrappers.get(name, ()):
@@ -627,6 +633,23 @@ def _mocks_llm(function: FunctionSummary, called: str | None = None) -> bool:
             return True
         if called and any(text.rsplit(".", 1)[-1] == called.lower() for text in texts):
             return True
+    return False
+
+
+def _sets_mock_response(function: FunctionSummary) -> bool:
+    """Whether a function hands LiteLLM a canned reply on the way to a wrapper:
+    `get_model(Config(completion_kwargs={"mock_response": "Hi"}))`, as a keyword or a
+    dict key in any call it makes."""
+    if function.name == MODULE_FUNCTION:
+        return False
+    pending: list[v.Value] = [info.call for info in function.calls]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, v.Call) and any(keyword == "mock_response" for keyword, _ in value.keywords):
+            return True
+        if isinstance(value, v.Dict) and any(isinstance(key, v.Str) and key.value == "mock_response" for key in value.keys):
+            return True
+        pending.extend(v.children(value))
     return False
 
 

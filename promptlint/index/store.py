@@ -24,7 +24,7 @@ from promptlint.cache import CACHE_DIRNAME, ensure_cache_directory
 from promptlint.index import values
 from promptlint.index.summary import Binding, CallInfo, ClassSummary, FunctionSummary, Loop, ModuleSummary, Param
 
-FORMAT = 2  # bump when the summary's shape changes
+FORMAT = 3  # bump when the summary's shape changes
 
 
 class SummaryStore:

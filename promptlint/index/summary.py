@@ -337,7 +337,8 @@ class _Builder:
             params=params,
             decorators=decorators,
             loc=self.lines.loc(node),
-            parent=owner.function.name if nested else None,
+            # A method of a class defined in a function reads that function's names too.
+            parent=owner.function.name if owner.function.name != MODULE_FUNCTION else None,
         )
         # The last definition of a name is the one that runs (`@overload` stubs come first);
         # a property's `@x.setter` does not replace its getter.
