@@ -124,8 +124,26 @@ def _calls(data: bytes, stems: tuple[bytes, ...], *, as_values: bool = False) ->
 
 
 def builds_client(data: bytes) -> bool:
-    """Whether a file that imports an SDK spells building a client with it."""
-    return _calls(data, CONSTRUCTOR_STEMS)
+    """Whether a file that imports an SDK spells building a client with it, or hands out
+    the SDK module itself (`return litellm` in a lazy accessor its importers call)."""
+    return _calls(data, CONSTRUCTOR_STEMS) or _returns_module(data)
+
+
+def _returns_module(data: bytes) -> bool:
+    """Whether the bytes spell `return <an SDK's module word>` as the whole statement."""
+    start = 0
+    while (index := data.find(b"return ", start)) >= 0:
+        start = index + 7
+        position = start
+        while position < len(data) and data[position] in _SPACE:
+            position += 1
+        end = position
+        while end < len(data) and data[end] in _IDENTIFIER:
+            end += 1
+        word = data[position:end]
+        if word and any(word in words for words, _ in _SDKS.values()) and data[end : end + 1] in (b"", b"\n", b"\r", b" ", b"#", b";"):
+            return True
+    return False
 
 
 def sdk_imports(data: bytes) -> bool:

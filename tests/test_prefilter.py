@@ -71,6 +71,13 @@ def test_a_client_module_builds_a_client() -> None:
     assert not prefilter.builds_client(b"from openai import types\nMessage = types.Message\n")
 
 
+def test_a_lazy_accessor_returning_the_sdk_module_hands_it_out() -> None:
+    assert prefilter.builds_client(b"def get_litellm():\n    import litellm\n    return litellm\n")
+    assert prefilter.builds_client(b"def get():\n    import litellm\n    return litellm  # lazily\n")
+    assert not prefilter.builds_client(b"def get():\n    import litellm\n    return litellm_settings\n")
+    assert not prefilter.builds_client(b"def get():\n    import litellm\n    return litellm.utils\n")
+
+
 @pytest.mark.parametrize(
     ("source", "package", "expected"),
     [

@@ -30,7 +30,7 @@ SDK methods and functions under other names:
 - `functools.partial(client.chat.completions.create, model=...)` under `import functools`;
 - `importlib.import_module("litellm").completion(...)` in a file with no `import litellm`;
 - LiteLLM through a lazy accessor, `_get_litellm().completion(...)`, defined in the module
-  that uses it;
+  that uses it, and one defined in another module (the caller imports no SDK);
 - `from litellm import completion as llm_completion`.
 """
 
@@ -454,6 +454,37 @@ def test_litellm_through_a_lazy_accessor_in_the_same_module(tmp_path: Path) -> N
     assert reported(root) == [
         ("bridge/cli.py", 5, "litellm.completion", "claude-3-5-sonnet-20241022", "litellm", "bridge.llm.summarize"),
         ("bridge/llm.py", 8, "litellm.completion", "claude-3-5-sonnet-20241022", "litellm", None),
+    ]
+
+
+def test_litellm_through_a_lazy_accessor_in_another_module(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", {
+        "bridge/__init__.py": "",
+        "bridge/deps.py": '''
+            import functools
+
+
+            @functools.cache
+            def get_litellm():
+                import litellm
+
+                litellm.drop_params = True
+                return litellm
+        ''',
+        "bridge/summary.py": '''
+            from bridge.deps import get_litellm
+
+
+            def summarize(text: str) -> str:
+                response = get_litellm().completion(
+                    model="gpt-4o-mini",
+                    messages=[{"role": "user", "content": f"Summarize: {text}"}],
+                )
+                return response.choices[0].message.content
+        ''',
+    })
+    assert reported(root) == [
+        ("bridge/summary.py", 5, "litellm.completion", "gpt-4o-mini", "litellm", None),
     ]
 
 
