@@ -722,9 +722,12 @@ def test_join_replace_and_string_template_on_imported_constants(tmp_path: Path) 
 
 
 def test_langchain_templates_piped_into_a_model_are_calls(tmp_path: Path) -> None:
-    """`prompt | llm | parser` holds a chat model: `.invoke` on it is a call of that model.
-    What it is given are the template's variables, so its messages are not resolved; a
-    model piped into a parser only is called with its input as usual."""
+    """`prompt | llm | parser` holds a chat model: `.invoke` on it is a call of that model,
+    sending the template's messages with its placeholders filled from the mapping `invoke`
+    is given (a text template is one human message). After a step that reshapes the input
+    (`{"q": ...} | prompt | llm`), the template's static text is still read and its
+    placeholders stay unknown. A model piped into a parser only is called with its input
+    as usual."""
     calls = calls_of(
         tmp_path,
         {
@@ -736,12 +739,14 @@ def test_langchain_templates_piped_into_a_model_are_calls(tmp_path: Path) -> Non
             """,
             "qa/chains.py": """
                 from langchain_core.output_parsers import StrOutputParser
-                from langchain_core.prompts import ChatPromptTemplate
+                from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
+                from langchain_core.runnables import RunnablePassthrough
 
                 from .models import llm
 
                 prompt = ChatPromptTemplate.from_messages([("system", "You answer questions."), ("human", "{q}")])
                 chain = prompt | llm | StrOutputParser()
+                title = PromptTemplate.from_template("Write a title for: {text}") | llm
 
 
                 def ask(q: str) -> str:
@@ -750,18 +755,38 @@ def test_langchain_templates_piped_into_a_model_are_calls(tmp_path: Path) -> Non
 
                 def echo(text: str) -> str:
                     return (llm | StrOutputParser()).invoke(text)
+
+
+                def name(text: str) -> str:
+                    return title.invoke({"text": text})
+
+
+                def reshaped(text: str) -> str:
+                    return ({"q": RunnablePassthrough()} | prompt | llm).invoke(text)
             """,
         },
     )
     assert rows(calls) == {
-        "qa/chains.py:ask": (11, "langchain.ChatOpenAI.invoke"),
-        "qa/chains.py:echo": (15, "langchain.ChatOpenAI.invoke"),
+        "qa/chains.py:ask": (13, "langchain.ChatOpenAI.invoke"),
+        "qa/chains.py:echo": (17, "langchain.ChatOpenAI.invoke"),
+        "qa/chains.py:name": (21, "langchain.ChatOpenAI.invoke"),
+        "qa/chains.py:reshaped": (25, "langchain.ChatOpenAI.invoke"),
     }
     ask, echo = calls["qa/chains.py:ask"], calls["qa/chains.py:echo"]
     assert ask.model == echo.model == "gpt-4o-mini"
-    assert ask.messages == () and not ask.messages_resolved
+    system, human = ask.messages
+    assert (system.role, human.role) == ("system", "user")
+    assert system.content is not None and system.content.static_text == "You answer questions."
+    assert segments(human.content) == [(EXTERNAL, "q")]
+    assert ask.messages_resolved
     (message,) = echo.messages
     assert segments(message.content) == [(EXTERNAL, "text")]
+    (titled,) = calls["qa/chains.py:name"].messages
+    assert titled.role == "user"
+    assert segments(titled.content) == [(S, "Write a title for: "), (EXTERNAL, "text")]
+    system, human = calls["qa/chains.py:reshaped"].messages
+    assert system.content is not None and system.content.static_text == "You answer questions."
+    assert segments(human.content) == [(SegmentKind.UNKNOWN, "{q}")]
 
 
 def test_chat_prompt_template_placeholders_are_filled_by_format_messages(tmp_path: Path) -> None:

@@ -129,6 +129,28 @@ class MessageReader:
                 return found
         return None
 
+    def piped_template(self, template: tuple[v.Value, Scope, bool], variables: tuple[v.Value, Scope] | None) -> Messages | None:
+        """What `(prompt | llm).invoke({"q": q})` sends: the template's messages (a
+        `ChatPromptTemplate.from_messages` list, or one human message for a text template)
+        with its placeholders filled from the mapping `invoke` is given, when the template
+        is the pipeline's first step; otherwise, or for a mapping not written out, they
+        stay unknown. None when the step before the model is not a template read here."""
+        value, scope, first = template
+        if first and variables is not None:
+            mapping, fill_scope = variables
+            fill = v.Call(v.Ref("invoke", mapping.loc), (), ((None, mapping),), mapping.loc)
+        else:
+            fill, fill_scope = v.Call(v.Ref("invoke", value.loc), (), (), value.loc), scope
+        node, node_scope = self.prompts.follow(value, scope)
+        if isinstance(node, v.Call) and isinstance(node.func, v.Attr) and node.func.name == "from_messages" and node.args:
+            found = self.messages(node.args[0], node_scope)
+            found.messages = [self._fill(message, fill, fill_scope) for message in found.messages]
+            return found
+        text = self.prompts.template_text(value, scope, 0)
+        if text is None or not text.is_static:
+            return None
+        return Messages([Message("user", self.prompts.str_format(text.static_text, fill, fill_scope, 0))], True)
+
     def _fill(self, message: Message, call: v.Call, scope: Scope) -> Message:
         """A template message with its placeholders as the segments `call` fills them with."""
         if message.content is None:

@@ -84,8 +84,11 @@ class SdkObject:
     patched: str | None = None  # "instructor" for instructor-patched clients
     structured: bool = False  # LangChain with_structured_output
     # A LangChain model piped after a prompt template (`prompt | llm`): what `.invoke` is
-    # given are the template's variables, not the messages.
+    # given are the template's variables, not the messages. `template` is the step just
+    # before the model, and whether it is the pipeline's first (then `.invoke`'s mapping
+    # fills its placeholders; after other steps, what fills them is not known).
     templated: bool = False
+    template: tuple[v.Value, Scope, bool] | None = None
     settings: dict[str, tuple[v.Value, Scope]] = field(default_factory=dict)
     path: tuple[str, ...] = ()  # a resource of the client: `client.chat.completions`
 
@@ -578,7 +581,9 @@ class Objects:
         for position, step in enumerate(steps):
             found = self.resolve(step, scope, depth)
             if isinstance(found, SdkObject) and found.kind == "chat_model":
-                return replace(found, templated=position > 0)
+                if position == 0:
+                    return replace(found, templated=False)
+                return replace(found, templated=True, template=(steps[position - 1], scope, position == 1))
         return None
 
     def element(self, iterable: v.Value, scope: Scope, depth: int) -> Obj | None:

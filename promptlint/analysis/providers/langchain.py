@@ -87,7 +87,11 @@ class LangChainProvider(Provider):
         resolved = True
         found_input = site.arguments_here.get("input") or site.arguments_here.get("messages") or site.arguments_here.get("#0")
         if site.obj.templated:  # `(prompt | llm).invoke({"q": q})`: the template's variables
-            resolved = False
+            found = site.reader.piped_template(site.obj.template, found_input) if site.obj.template is not None else None
+            if found is not None:
+                messages, resolved = found.messages, found.resolved
+            else:
+                resolved = False
         elif found_input is not None and method not in ("batch", "abatch", "generate", "agenerate", "generate_prompt", "agenerate_prompt"):
             node, scope = site.prompts.follow(*found_input)
             found = site.reader.messages(node, scope)
