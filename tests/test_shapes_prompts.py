@@ -30,10 +30,10 @@ Prompts built by code:
 - `"\\n".join([...])`, `.replace("{name}", name)` and `string.Template(...).substitute`;
 - a LangChain `ChatPromptTemplate` whose placeholders `format_messages` fills;
 - a LangChain `PromptTemplate.from_template(...).format(...)` sent with `invoke`, and
-  templates piped into a model (`prompt | llm | parser`), whose `.invoke` is a call with
-  unresolved messages;
-- Jinja templates with `{% include %}` loaded through `FileSystemLoader`, prompt files read
-  via `Path(__file__).parent / ...` and `importlib.resources.files(...)`;
+  templates piped into a model (`prompt | llm | parser`), whose `.invoke` sends the
+  template's messages with the placeholders `invoke` fills;
+- Jinja templates with `{% include %}` loaded through `FileSystemLoader` (a `__file__`-based
+  folder, or relative folders), or `PackageLoader`, prompt files read via `Path(__file__).parent / ...` and `importlib.resources.files(...)`;
 - message lists built step by step (`append`, `extend`, `insert(0, ...)`, `+`);
 - the kind of a helper's parameter taken from the call site (`datetime.now()` is time,
   `uuid.uuid4()` random).
@@ -917,6 +917,60 @@ def test_jinja_template_with_include_rendered_by_a_helper(tmp_path: Path) -> Non
         (EXTERNAL, "{{ limit }}"),
         (S, " items.\n"),
     ]
+
+
+def test_jinja_package_loader_and_relative_file_system_loader(tmp_path: Path) -> None:
+    """`PackageLoader("pkg")` reads the package's `templates/` folder (or the folder it is
+    given); `FileSystemLoader(["prompts/custom", "prompts"])` with paths relative to where
+    the program runs (the project root) looks in each folder in turn."""
+    calls = calls_of(
+        tmp_path,
+        {
+            "prompts/triage.j2": "Sort the ticket into one queue: {{ ticket }}",
+            "helpdesk/__init__.py": "",
+            "helpdesk/templates/reply.j2": "Reply politely to {{ customer }}.",
+            "helpdesk/prompts/escalate.j2": "Explain the escalation to {{ customer }}.",
+            "helpdesk/llm.py": """
+                from jinja2 import Environment, FileSystemLoader, PackageLoader
+                from openai import OpenAI
+
+                client = OpenAI()
+                package_env = Environment(loader=PackageLoader("helpdesk"))
+                prompts_env = Environment(loader=PackageLoader("helpdesk", "prompts"))
+                local_env = Environment(loader=FileSystemLoader(["prompts/custom", "prompts"]))
+
+
+                def ask(env, name: str, **values):
+                    return client.responses.create(model="gpt-4o", input=env.get_template(name).render(**values))
+
+
+                def reply(customer: str):
+                    prompt = package_env.get_template("reply.j2").render(customer=customer)
+                    return client.responses.create(model="gpt-4o", input=prompt)
+
+
+                def escalate(customer: str):
+                    prompt = prompts_env.get_template("escalate.j2").render(customer=customer)
+                    return client.responses.create(model="gpt-4o", input=prompt)
+
+
+                def triage(ticket: str):
+                    prompt = local_env.get_template("triage.j2").render(ticket=ticket)
+                    return client.responses.create(model="gpt-4o", input=prompt)
+            """,
+        },
+    )
+    assert {key: api for key, (_, api) in rows(calls).items() if not key.endswith(":ask")} == {
+        "helpdesk/llm.py:reply": "openai.responses.create",
+        "helpdesk/llm.py:escalate": "openai.responses.create",
+        "helpdesk/llm.py:triage": "openai.responses.create",
+    }
+    (reply,) = calls["helpdesk/llm.py:reply"].messages
+    assert segments(reply.content) == [(S, "Reply politely to "), (EXTERNAL, "{{ customer }}"), (S, ".")]
+    (escalate,) = calls["helpdesk/llm.py:escalate"].messages
+    assert segments(escalate.content)[0] == (S, "Explain the escalation to ")
+    (triage,) = calls["helpdesk/llm.py:triage"].messages
+    assert segments(triage.content) == [(S, "Sort the ticket into one queue: "), (EXTERNAL, "{{ ticket }}")]
 
 
 def test_prompt_files_read_next_to_the_module_and_as_package_resources(tmp_path: Path) -> None:

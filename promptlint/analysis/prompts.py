@@ -666,42 +666,70 @@ class Prompts:
             return None
         dotted = qualify(v.dotted(node.func) or "", node_scope) or ""
         text = None
-        directory: Path | None = None
+        directories: list[Path] = []
         if dotted in ("jinja2.Template", "jinja2.environment.Template") and node.args:
             inner = self.resolve(node.args[0], node_scope, depth)
             text = inner.static_text if inner.is_static else None
-            directory = Path(node_scope.module.path).parent
+            directories = [Path(node_scope.module.path).parent]
         elif dotted.endswith("get_template") and node.args:
             name = self.literal(node.args[0], node_scope)
             if isinstance(name, str):
-                directory = self.jinja_directory(node.func, node_scope)
-                if directory is not None:
-                    text = self.index.read_text_file(str(directory / name))
+                directories = self.jinja_directories(node.func, node_scope)
+                text = self.jinja_read(name, directories)
         if text is None:
             return None
-        text = self.jinja_includes(text, directory, 0)
+        text = self.jinja_includes(text, directories, 0)
         return self.jinja_text(text, call, scope)
 
-    def jinja_directory(self, get_template: v.Value, scope: Scope) -> Path | None:
-        """The folder a Jinja `Environment(loader=FileSystemLoader(DIR))` loads from."""
+    def jinja_directories(self, get_template: v.Value, scope: Scope) -> list[Path]:
+        """The folders a Jinja `Environment(loader=...)` loads from, in the order it looks:
+        `FileSystemLoader(DIR)` or a list of them (a relative DIR is taken from the module's
+        folder, then from the project root, where a program is usually started), and
+        `PackageLoader("pkg", "templates")` (the package's folder)."""
         if not isinstance(get_template, v.Attr):
-            return None
+            return []
         env, env_scope = self.follow(get_template.base, scope)
         if not isinstance(env, v.Call):
-            return None
+            return []
         loader = next((val for k, val in env.keywords if k == "loader"), env.args[0] if env.args else None)
         loader, loader_scope = self.follow(loader, env_scope) if loader is not None else (None, env_scope)
-        if not isinstance(loader, v.Call) or not loader.args:
-            return None
-        return self.path_value(loader.args[0], loader_scope)
+        if not isinstance(loader, v.Call):
+            return []
+        kind = (qualify(v.dotted(loader.func) or "", loader_scope) or "").rsplit(".", 1)[-1]
+        arguments = dict(loader.keywords)
+        if kind == "PackageLoader":
+            package = arguments.get("package_name", loader.args[0] if loader.args else None)
+            folder = arguments.get("package_path", loader.args[1] if len(loader.args) > 1 else v.Str("templates", loader.loc))
+            base = self.package_directory(package, loader_scope) if package is not None else None
+            name = self.literal(folder, loader_scope)
+            return [base / name] if base is not None and isinstance(name, str) else []
+        searchpath = arguments.get("searchpath", loader.args[0] if loader.args else None)
+        if searchpath is None:
+            return []
+        node, node_scope = self.follow(searchpath, loader_scope)
+        items = node.items if isinstance(node, v.Seq) else (node,)
+        found: list[Path] = []
+        for item in items:
+            path = self.path_value(item, node_scope)
+            if path is not None:
+                found += [path] if path.is_absolute() else [Path(node_scope.module.path).parent / path, Path(self.index.root) / path]
+        return found
 
-    def jinja_includes(self, text: str, directory: Path | None, level: int) -> str:
-        if directory is None or level > 8:
+    def jinja_read(self, name: str, directories: list[Path]) -> str | None:
+        """A template's text from the first of the loader's folders that holds it."""
+        for directory in directories:
+            text = self.index.read_text_file(str(directory / name))
+            if text is not None:
+                return text
+        return None
+
+    def jinja_includes(self, text: str, directories: list[Path], level: int) -> str:
+        if not directories or level > 8:
             return text
 
         def include(match: re.Match[str]) -> str:
-            included = self.index.read_text_file(str(directory / match.group(1)))
-            return match.group(0) if included is None else self.jinja_includes(included, directory, level + 1)
+            included = self.jinja_read(match.group(1), directories)
+            return match.group(0) if included is None else self.jinja_includes(included, directories, level + 1)
 
         return _JINJA_INCLUDE.sub(include, text)
 
@@ -834,7 +862,7 @@ class Prompts:
         found = self.index.find_module(name, node_scope.module)
         if found is None:
             return None
-        return Path(found).parent if found.endswith("__init__.py") else Path(found).parent
+        return Path(found).parent  # a package's folder, or the folder of a plain module
 
     # ------------------------------------------------------------------ values
 
