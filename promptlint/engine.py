@@ -23,6 +23,7 @@ the run goes on.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import itertools
 import os
@@ -30,9 +31,10 @@ import signal
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -127,8 +129,47 @@ def _alarm(signum, frame) -> None:  # noqa: ARG001 - the signal handler's signat
     raise _Timeout
 
 
+#: Files analysed between two collections of cyclic garbage while automatic collection is
+#: off (`collecting_in_batches`).
+FILES_PER_COLLECTION = 64
+_analysed_since_collection = 0
+
+
+@contextmanager
+def collecting_in_batches() -> Iterator[None]:
+    """Run with Python's automatic garbage collection off, collecting the young objects
+    every FILES_PER_COLLECTION files instead. Summaries and analyses make millions of
+    small acyclic objects; the collector's automatic passes, each walking more of a heap
+    that only grows, took about a third of a large project's run (crewAI: 8.4 s with
+    them, 5.8 s without, the same peak memory). Objects alive on entry are frozen out of
+    every collection. Nested uses, and callers who turned collection off, change nothing."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+def _collect_now_and_then() -> None:
+    """Collect the garbage cycles of the last few files (objects younger than the last
+    collection only, so each object is looked at about once)."""
+    global _analysed_since_collection
+    if gc.isenabled():
+        return
+    _analysed_since_collection += 1
+    if _analysed_since_collection >= FILES_PER_COLLECTION:
+        _analysed_since_collection = 0
+        gc.collect(1)
+
+
 def analyze_file(path: str, index: ProjectIndex, task: _Task) -> FileAnalysis | FileError:
     """Summarize and analyse one file; every failure becomes a FileError for that file."""
+    _collect_now_and_then()
     index.start_file()
     summary = index.summary(path)
     if summary is None:
@@ -405,6 +446,7 @@ def analyze_paths(
     return run.analyses, run.errors, run.files_checked
 
 
+@collecting_in_batches()
 def analyze_run(
     paths: Sequence[str | Path],
     config: Config,
@@ -957,6 +999,7 @@ def _may_report(analysis: FileAnalysis, reported: frozenset[str]) -> bool:
     return analysis.filename in reported or any(_files_of(call) & reported for call in analysis.calls)
 
 
+@collecting_in_batches()
 def lint(
     paths: Sequence[str | Path],
     config: Config,

@@ -139,3 +139,42 @@ def test_files_outside_the_project_are_never_read(tmp_path: Path) -> None:
     index = ProjectIndex(project)
     assert index.read_text_file(str(project / "prompt.txt")) is None
     assert index.read_text_file(str(outside)) is None
+
+
+# --------------------------------------------------------------------------- garbage collection
+
+
+def test_analysis_runs_with_automatic_collection_off_and_collects_in_batches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """While a run analyses, Python's automatic collector is off and the young objects are
+    collected every FILES_PER_COLLECTION files; afterwards collection is back as it was."""
+    import gc
+
+    from promptlint import engine
+    from promptlint.config import Config
+
+    write(tmp_path, {
+        f"app/job{n}.py": f'''
+            from openai import OpenAI
+
+            client = OpenAI()
+            print(client.chat.completions.create(model="gpt-4o", messages=[{{"role": "user", "content": "{n}"}}]))
+        '''
+        for n in range(5)
+    })
+    enabled_while_analysing: list[bool] = []
+    analyze_file = engine.analyze_file
+
+    def watched(*args):
+        enabled_while_analysing.append(gc.isenabled())
+        return analyze_file(*args)
+
+    collections: list[int] = []
+    collect = gc.collect
+    monkeypatch.setattr(engine, "analyze_file", watched)
+    monkeypatch.setattr(engine, "FILES_PER_COLLECTION", 2)
+    monkeypatch.setattr(engine.gc, "collect", lambda generation=2: (collections.append(generation), collect(generation))[1])
+    result = engine.lint([tmp_path], Config(root=tmp_path, select=()), use_cache=False, jobs=1)
+    assert len([call for analysis in result.analyses for call in analysis.calls]) == 5
+    assert enabled_while_analysing == [False] * 5
+    assert collections and set(collections) == {1}
+    assert gc.isenabled() and gc.get_freeze_count() == 0

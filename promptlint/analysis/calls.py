@@ -89,6 +89,7 @@ class CallFinder:
         self.configured_names = frozenset(name.rsplit(".", 1)[-1] for name in self.configured_by_name)
         self._wrapper_memo: dict[str, tuple[Reached, ...] | None] = {}
         self._reaching: set[str] = set()
+        self._local_imports: dict[str, frozenset[str]] = {}
         self.calls: list[LLMCall] = []
         self.wrappers: list[WrapperDef] = []
         self.edges: dict[str, set[str]] = {}
@@ -415,12 +416,25 @@ class CallFinder:
                 bound = bound.args[0]  # `functools.partial(litellm_completion, model=...)`
             if isinstance(bound, v.Attr) and bound.name in self.registry.methods:
                 return True
-            if isinstance(bound, v.Ref) and (_imported_call(bound.name, scope.module) or _local_import(bound.name, scope)):
+            if isinstance(bound, v.Ref) and (_imported_call(bound.name, scope.module) or bound.name in self.local_sdk_imports(scope.module)):
                 return True
             if depth < 3 and isinstance(bound, v.Attr) and isinstance(bound.base, v.Ref) and bound.base.name == scope.self_name:
                 if self.names_sdk_method(bound, scope, depth + 1):  # `self._call = self._completion`
                     return True
         return False
+
+    def local_sdk_imports(self, module: ModuleSummary) -> frozenset[str]:
+        """The names the module's functions bind by importing something of an SDK
+        (`def __init__(self): from litellm import completion; self.client = completion`)."""
+        found = self._local_imports.get(module.path)
+        if found is None:
+            found = self._local_imports[module.path] = frozenset(
+                name
+                for function in module.functions.values()
+                for name, bindings in function.bindings.items()
+                if any(b.kind == "import" and isinstance(b.value, v.Ref) and REGISTRY.knows(b.value.name) for b in bindings)
+            )
+        return found
 
     def passes_method(self, call: v.Call, scope: Scope) -> bool:
         """Whether an argument may be an SDK method (`self._call_client(create_func, ...)`)."""
@@ -650,16 +664,6 @@ def _sets_mock_response(function: FunctionSummary) -> bool:
         if isinstance(value, v.Dict) and any(isinstance(key, v.Str) and key.value == "mock_response" for key in value.keys):
             return True
         pending.extend(v.children(value))
-    return False
-
-
-def _local_import(name: str, scope: Scope) -> bool:
-    """Whether `name` is bound by an import of an SDK in some function of the module
-    (`def __init__(self): from litellm import completion; self.client = completion`)."""
-    for function in scope.module.functions.values():
-        for binding in function.bindings.get(name, ()):
-            if binding.kind == "import" and isinstance(binding.value, v.Ref) and REGISTRY.knows(binding.value.name):
-                return True
     return False
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from promptlint.analysis.objects import IMPORT_FUNCTIONS, PARTIAL, SdkObject, call_arguments
 from promptlint.analysis.providers import instructor, langchain
@@ -41,10 +42,21 @@ class Registry:
     modules: tuple[str, ...]  # every SDK's top-level modules
 
     def knows(self, qualname: str) -> bool:
-        """Whether a qualified name is an SDK's (or a helper that reaches one)."""
+        """Whether a qualified name is an SDK's (or a helper that reaches one). Asked for
+        nearly every name analysis meets, so each dotted prefix is looked up in a set."""
         if qualname in HELPERS:
             return True
-        return any(qualname == module or qualname.startswith(module + ".") for module in self.modules)
+        modules = self._module_set
+        head = qualname
+        while head not in modules:
+            head, dot, _ = head.rpartition(".")
+            if not dot:
+                return False
+        return True
+
+    @cached_property
+    def _module_set(self) -> frozenset[str]:
+        return frozenset(self.modules)
 
     def instance_of(self, qualname: str) -> SdkObject | None:
         """The object a value annotated with an SDK class holds (`client: AsyncOpenAI`)."""
