@@ -10,6 +10,8 @@ via) and its prompt where it matters:
   static text in the prompt and the SDK call as its related location;
 - a base class whose `run` calls an abstract `_run`, with one subclass per provider: a
   call on an instance of a known subclass is that subclass's request, never a sibling's;
+- an object whose class a factory picks at run time (a stub among the choices): still a
+  call of the providers;
 - a test's own subclass with a fake client, `model = DummyModel(...)`, `model.run(...)`:
   the base's real providers are not what it runs, so nothing is reported;
 - a test that hands LiteLLM `mock_response` through a config object on its way to a
@@ -136,6 +138,45 @@ def test_a_call_on_a_known_subclass_is_that_subclass_request(tmp_path: Path) -> 
     })
     assert ("app.py", 4, "anthropic.messages.create", "claude-sonnet-4-5", "anthropic", "models.base.Backend.run") in reported(root)
     assert [call.api for call in calls_of(root) if call.filename.endswith("app.py")] == ["anthropic.messages.create"]
+
+
+def test_a_class_picked_at_run_time_still_reaches_the_providers(tmp_path: Path) -> None:
+    """A factory that picks the class by name (with a stub among the choices) builds an
+    object whose class is not known: its `run` is still a call of the providers."""
+    root = write_project(tmp_path / "proj", {
+        **BACKENDS,
+        "models/stub.py": '''
+            from models.base import Backend
+
+
+            class StubBackend(Backend):
+                def _run(self, messages):
+                    return "canned reply"
+        ''',
+        "models/factory.py": '''
+            from models.anthropic_backend import AnthropicBackend
+            from models.openai_backend import OpenAIBackend
+            from models.stub import StubBackend
+
+            CLASSES = {"openai": OpenAIBackend, "anthropic": AnthropicBackend}
+
+
+            def create(platform: str):
+                backend_class = CLASSES.get(platform)
+                if platform == "stub":
+                    backend_class = StubBackend
+                return backend_class()
+        ''',
+        "app.py": '''
+            import sys
+
+            from models.factory import create
+
+            model = create(sys.argv[1])
+            print(model.run([{"role": "user", "content": "Name three rivers."}]))
+        ''',
+    })
+    assert [row[-1] for row in reported(root) if row[0] == "app.py"] == ["models.base.Backend.run"]
 
 
 def test_a_test_subclass_with_a_fake_client_sends_nothing(tmp_path: Path) -> None:

@@ -308,15 +308,16 @@ class CallFinder:
 
     def polymorphic(self, target: object, call: v.Call, scope: Scope) -> object:
         """`self._call(...)` in a base class whose own `_call` is abstract: the override of a
-        known wrapper in one of its subclasses. When the object's own class is known
-        (`model = DummyModel(...)`; `model.run()`), only that class's subclasses count: a
-        sibling's override is not what this object runs."""
+        known wrapper in one of its subclasses. When the object was built by naming its
+        class (`model = DummyModel(...)`; `model.run()`), only that class and its
+        subclasses count: a sibling's override is not what this object runs. A class
+        picked at run time (`model_class(...)`, one of a factory's) is not known that well."""
         if not isinstance(target, ProjectFunction) or target.function.class_name is None:
             return target
         if self.is_wrapper(target):
             return target
         name = target.function.name.rsplit(".", 1)[-1]
-        base = target.self_type
+        base = target.self_type if _built_by_name(target) else None
         if base is None and target.function.class_name in target.module.classes:
             base = ClassRef(target.module, target.module.classes[target.function.class_name])
         if base is None:
@@ -648,6 +649,13 @@ def _mocks_llm(function: FunctionSummary, called: str | None = None) -> bool:
         if called and any(text.rsplit(".", 1)[-1] == called.lower() for text in texts):
             return True
     return False
+
+
+def _built_by_name(method: ProjectFunction) -> bool:
+    """Whether the object a method is bound to was built by a call naming its class."""
+    if method.self_type is None or method.init is None:
+        return False
+    return _last_name(method.init[0].func) == method.self_type.cls.name.rsplit(".", 1)[-1]
 
 
 def _sets_mock_response(function: FunctionSummary) -> bool:
