@@ -298,12 +298,32 @@ def _isolated(path: str, task: _Task) -> FileAnalysis | FileError:
 
 @dataclass
 class _File:
+    """A file of the run as selection reads it. Its bytes are held until the files to
+    analyse are chosen, then let go (`release`): on a tree of site-packages they were 200 MB
+    that every forked worker carried too. The few reads after that (a file's call names
+    for wrapper rounds, its entry points) read it again."""
+
     path: str  # canonical
-    data: bytes
+    _data: bytes | None
     module: str
     package: str
     imports: set[str] | None = None
     calls: set[str] | None = None
+    unsaved: bool = False  # an editor's buffer: there is nothing on disk to read again
+
+    @property
+    def data(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        try:
+            with open(self.path, "rb") as handle:
+                return handle.read()
+        except OSError:
+            return b""  # gone since it was read: it spells nothing
+
+    def release(self) -> None:
+        if not self.unsaved:
+            self._data = None
 
 
 def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError]) -> list[_File]:
@@ -313,12 +333,13 @@ def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileErro
             data = overrides[path].encode("utf-8", "surrogatepass")
         else:
             try:
-                data = Path(path).read_bytes()
+                with open(path, "rb") as handle:
+                    data = handle.read()
             except OSError as error:
                 errors.append(FileError(path, f"cannot read: {error.strerror or error}"))
                 continue
         module, package = module_name_for(path)
-        found.append(_File(path, data, module, package))
+        found.append(_File(path, data, module, package, unsaved=path in overrides))
     return found
 
 
@@ -382,9 +403,16 @@ def select_entries(project: list[_File], reaching: set[str], analysed: set[str],
     roots = _roots(config)
     entries: set[str] = set()
     modules = _module_names(project, reaching, config)
-    pending = [f for f in project if f.path not in analysed and prefilter.is_entry_file(os.path.basename(f.path), f.data)]
+    entry: dict[str, bool] = {}  # read a file's bytes for entry points only once it imports a reaching file
+
+    def is_entry(file: _File) -> bool:
+        if file.path not in entry:
+            entry[file.path] = prefilter.is_entry_file(os.path.basename(file.path), file.data)
+        return entry[file.path]
+
+    pending = [f for f in project if f.path not in analysed]
     while pending:
-        reached = [f for f in pending if _imports(f) & modules]
+        reached = [f for f in pending if _imports(f) & modules and is_entry(f)]
         if not reached:
             break
         for file in reached:
@@ -522,6 +550,8 @@ def analyze_tree(
     reading = importers(project_files, given_set, config)
     chosen = select(project_files, given_set, config, reading)
     sizes = {f.path: len(f.data) for f in project_files}
+    for file in project_files:
+        file.release()
     too_large = {path for path in chosen if sizes[path] > MAX_ANALYSED_BYTES}
     targets = sorted(chosen - too_large)
     jobs = max(1, min(jobs or os.cpu_count() or 1, os.cpu_count() or 1, len(targets) or 1))
