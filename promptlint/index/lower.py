@@ -373,6 +373,13 @@ def _advance(position: tuple[int, int], text: str) -> tuple[int, int]:
 
 
 def _single_literal(text: str) -> bool:
+    """Whether a string constant's source is one literal (not `"a" "b"`). Most are, and a
+    literal whose quotes occur only at its two ends, with no escapes, needs no pattern
+    (docstrings are long)."""
+    body = text.lstrip("rRbBuUfF")
+    quote = body[:3] if body[:3] in ('"""', "'''") else body[:1]
+    if len(text) - len(body) <= 2 and quote in ('"""', "'''", '"', "'") and body.endswith(quote) and body.count(quote) == 2 and "\\" not in body:
+        return len(body) >= 2 * len(quote)
     return _ONE_LITERAL.fullmatch(text) is not None
 
 
