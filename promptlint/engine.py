@@ -244,7 +244,9 @@ class _Workers:
             if progress:
                 progress(done[0], total)
 
-        if self.jobs <= 1 or len(paths) < MIN_FILES_FOR_POOL:
+        # Once the pool is running, small rounds go to it too: its workers hold the
+        # summaries already, and this process building them again cost time and memory.
+        if self.jobs <= 1 or (self._pool is None and len(paths) < MIN_FILES_FOR_POOL):
             _init_worker(task)
             results = []
             for path in paths:
@@ -795,6 +797,7 @@ class EdgeTargets:
             if any(os.path.exists(os.path.join(base, name)) for base in (root, os.path.join(root, "src")) for name in (head, head + ".py")):
                 if self._index is None:
                     self._index = ProjectIndex(self.root, overrides=self.overrides)
+                self._index.start_file()  # each lookup on its own: old summaries may go
                 symbol = self._index.lookup(target, None)
                 if symbol is not None and symbol.module is not None and symbol.kind in ("function", "class"):
                     name = f"{symbol.module.name}.{symbol.name}" if symbol.module.name else symbol.name

@@ -178,3 +178,20 @@ def test_analysis_runs_with_automatic_collection_off_and_collects_in_batches(tmp
     assert enabled_while_analysing == [False] * 5
     assert collections and set(collections) == {1}
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_summaries_beyond_the_limit_are_let_go_between_files_and_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from promptlint.index import project
+
+    monkeypatch.setattr(project, "MAX_KEPT_SUMMARIES", 2)
+    write(tmp_path, {f"app/m{n}.py": f"PROMPT = 'prompt {n}'\n" for n in range(4)})
+    index = ProjectIndex(tmp_path)
+    paths = [canonical(tmp_path / "app" / f"m{n}.py") for n in range(4)]
+    for path in paths:
+        index.start_file()
+        assert index.summary(path) is not None
+    index.start_file()
+    assert len(index._summaries) <= 2
+    assert paths[-1] in index._summaries  # the most recently used stay
+    symbol = index.lookup("app.m0.PROMPT", None)  # let go, and read again
+    assert symbol is not None and symbol.module is not None and symbol.module.path == paths[0]

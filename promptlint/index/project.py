@@ -34,6 +34,10 @@ MAX_PROMPT_FILE_BYTES = 1_000_000
 MAX_MODULE_BYTES = 2_000_000  # the same limit the engine applies to the files it lints
 MAX_LOOKUP_STEPS = 64  # re-export hops before a name is "unknown"
 MAX_KEPT_TEXTS = 64  # source texts kept for quoting dynamic expressions
+# Module summaries a process keeps from one analysed file to the next, the most recently
+# used first (~0.3 MB each): a tree of 17,000 library files otherwise kept every summary
+# it ever built, over 1 GB in one process. One that is let go is read again when needed.
+MAX_KEPT_SUMMARIES = 400
 
 ABSENT = ""  # the recorded hash of a path that did not exist (or could not be read)
 
@@ -105,7 +109,7 @@ class ProjectIndex:
         self.overrides = {canonical(path): text for path, text in (overrides or {}).items()}
         self.store = store
         self.max_module_bytes = max_module_bytes
-        self._summaries: dict[str, ModuleSummary | None] = {}
+        self._summaries: OrderedDict[str, ModuleSummary | None] = OrderedDict()
         self._texts: OrderedDict[str, Lines] = OrderedDict()
         self._found: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
         self._symbols: dict[str, tuple[Symbol | None, tuple[str, ...]]] = {}
@@ -116,8 +120,15 @@ class ProjectIndex:
     # ------------------------------------------------------------------ dependencies
 
     def start_file(self) -> None:
-        """Begin recording what one analysed file's result depends on."""
+        """Begin recording what one analysed file's result depends on. Between two files
+        (never during one, whose analysis holds on to values of the summaries it read), the
+        least recently used summaries beyond MAX_KEPT_SUMMARIES are let go, with the name
+        lookups that point into them."""
         self._recorded = {}
+        if len(self._summaries) > MAX_KEPT_SUMMARIES:
+            while len(self._summaries) > MAX_KEPT_SUMMARIES * 3 // 4:
+                self._summaries.popitem(last=False)
+            self._symbols.clear()
 
     def dependencies(self) -> tuple[tuple[str, str], ...]:
         """(path, content hash) of every file read, and (path, "") of every path looked for
@@ -192,6 +203,8 @@ class ProjectIndex:
         self._record(path)
         if path not in self._summaries:
             self._summaries[path] = self._load(path)
+        else:
+            self._summaries.move_to_end(path)
         return self._summaries[path]
 
     def add(self, summary: ModuleSummary) -> None:
