@@ -335,8 +335,7 @@ def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileErro
             data = overrides[path].encode("utf-8", "surrogatepass")
         else:
             try:
-                with open(path, "rb") as handle:
-                    data = handle.read()
+                data = Path(path).read_bytes()
             except OSError as error:
                 errors.append(FileError(path, f"cannot read: {error.strerror or error}"))
                 continue
