@@ -81,7 +81,11 @@ def parse_suppressions(source: str, known_codes: Collection[str] | None = None) 
     """Read the promptlint directives of a file's source text.
 
     With `known_codes` (the registered rules' codes), codes outside it are warned about.
+    A source without the text of either directive has none, and is not tokenized (the
+    tokenizer is pure Python: on a long module it costs more than its whole analysis).
     """
+    if "promptlint:" not in source and "noqa" not in source.lower():
+        return Suppressions()
     lines = _split_lines(source)
     layout = _layout(lines)
     by_line: dict[int, frozenset[str] | None] = {}

@@ -252,3 +252,15 @@ def test_lines_out_of_range_are_skipped() -> None:
 def test_form_feed_does_not_split_lines() -> None:
     source = "a = 1\n\x0cb = f()\n"
     assert add_ignore_comments(source, {2: {"PRM1"}}) == "a = 1\n\x0cb = f()  # promptlint: ignore[PRM1]\n"
+
+
+def test_source_without_directive_text_is_not_tokenized(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tokenizing is pure Python; a module that names no directive must skip it.
+    import promptlint.suppress as suppress
+
+    def fail(*args: object, **kwargs: object) -> None:
+        raise AssertionError("tokenized a source without directives")
+
+    monkeypatch.setattr(suppress.tokenize, "generate_tokens", fail)
+    s = parse_suppressions("r = call()  # a comment\n")
+    assert s == suppress.Suppressions()
