@@ -115,6 +115,25 @@ def test_counts_with_sockets_forbidden(fresh_cache: dict, monkeypatch: pytest.Mo
     assert count_tokens("hello world", "gpt-4o") == TokenCount(2, exact=True, encoding="o200k_base")
 
 
+@pytest.mark.parametrize("filename", ["o200k_base.tiktoken", "cl100k_base.tiktoken"])
+def test_loaded_ranks_are_the_files_own_numbers(filename: str) -> None:
+    import base64
+    import hashlib
+
+    contents = gzip.decompress(tokens._rank_file(filename).read_bytes())
+    expected = {base64.b64decode(token): int(rank) for token, rank in (line.split() for line in contents.splitlines() if line)}
+    assert tokens._load_verified_ranks(f"https://example/{filename}", hashlib.sha256(contents).hexdigest()) == expected
+
+
+def test_ranks_not_counted_from_zero_keep_their_numbers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import hashlib
+
+    contents = b"YQ== 5\nYg== 7\n"  # "a" -> 5, "b" -> 7
+    (tmp_path / "custom.tiktoken.gz").write_bytes(gzip.compress(contents))
+    monkeypatch.setattr(tokens, "_rank_file", lambda filename: tmp_path / f"{filename}.gz")
+    assert tokens._load_verified_ranks("https://example/custom.tiktoken", hashlib.sha256(contents).hexdigest()) == {b"a": 5, b"b": 7}
+
+
 def test_hash_mismatch_is_a_clear_error(fresh_cache: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     from tiktoken_ext import openai_public
 
