@@ -299,32 +299,34 @@ def _isolated(path: str, task: _Task) -> FileAnalysis | FileError:
 
 @dataclass
 class _File:
-    """A file of the run as selection reads it. Its bytes are held until the files to
-    analyse are chosen, then let go (`release`): on a tree of site-packages they were 200 MB
-    that every forked worker carried too. The few reads after that (a file's call names
-    for wrapper rounds, its entry points) read it again."""
+    """A file of the run as selection sees it: its hash and size, taken as it is read, and
+    what selection asks of its bytes (`_scan`). The bytes are not kept: held for a whole
+    tree of site-packages they were 200 MB, which stayed resident after they were let go,
+    and which every forked worker carried. What needs them later (the scan, a file's call
+    names for wrapper rounds, its entry points) reads the file again, one at a time."""
 
     path: str  # canonical
-    _data: bytes | None
     module: str
     package: str
+    content_hash: str
+    size: int
+    unsaved: bytes | None = None  # an editor's buffer: there is nothing on disk to read again
     imports: set[str] | None = None
     calls: set[str] | None = None
-    unsaved: bool = False  # an editor's buffer: there is nothing on disk to read again
+    # What `_scan` found in the bytes (None: not scanned yet).
+    imports_sdk: bool | None = None
+    builds_client: bool = False  # imports an SDK and builds a client with it
+    spells_call: bool = False  # spells a call an SDK or a configured wrapper is made with
 
     @property
     def data(self) -> bytes:
-        if self._data is not None:
-            return self._data
+        if self.unsaved is not None:
+            return self.unsaved
         try:
             with open(self.path, "rb") as handle:
                 return handle.read()
         except OSError:
             return b""  # gone since it was read: it spells nothing
-
-    def release(self) -> None:
-        if not self.unsaved:
-            self._data = None
 
 
 def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError]) -> list[_File]:
@@ -339,8 +341,30 @@ def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileErro
                 errors.append(FileError(path, f"cannot read: {error.strerror or error}"))
                 continue
         module, package = module_name_for(path)
-        found.append(_File(path, data, module, package, unsaved=path in overrides))
+        unsaved = data if path in overrides else None
+        found.append(_File(path, module, package, file_hash(data), len(data), unsaved))
     return found
+
+
+def _scan(project: list[_File], config: Config) -> None:
+    """Read each file again, one at a time, for what selection asks of its bytes: its
+    imports, whether it imports an SDK and builds a client, and whether it spells a call
+    that may reach an SDK (rule 1 of `select`)."""
+    _, wrapper_calls = prefilter.configured_wrapper_names(config.wrappers)
+    configured = prefilter.name_calls(wrapper_calls)
+    for file in project:
+        if file.imports_sdk is not None:
+            continue
+        data = file.data
+        if file.imports is None:
+            file.imports = prefilter.imported_modules(data, file.package)
+        file.imports_sdk = prefilter.sdk_imports(data)
+        file.builds_client = file.imports_sdk and prefilter.builds_client(data)
+        file.spells_call = (
+            (file.imports_sdk and prefilter.may_call_sdk(data))
+            or prefilter.has_distinctive_call(data)
+            or (configured is not None and configured.search(data) is not None)
+        )
 
 
 def _imports(file: _File) -> set[str]:
@@ -363,18 +387,15 @@ def select(project: list[_File], given: set[str], config: Config, reading: set[s
 
     Entry points reaching the calls are chosen after analysis (`select_entries`).
     """
-    wrapper_modules, wrapper_calls = prefilter.configured_wrapper_names(config.wrappers)
-    configured = prefilter.name_calls(wrapper_calls)
+    wrapper_modules, _ = prefilter.configured_wrapper_names(config.wrappers)
     roots = _roots(config)
     chosen: set[str] = set()
     client_modules: set[str] = set(wrapper_modules)
+    _scan(project, config)
     for file in project:
-        imports_sdk = prefilter.sdk_imports(file.data)
-        if imports_sdk and prefilter.builds_client(file.data):
+        if file.builds_client:
             client_modules |= _names(file, roots)
-        if (imports_sdk and prefilter.may_call_sdk(file.data)) or prefilter.has_distinctive_call(file.data):
-            chosen.add(file.path)
-        if configured is not None and configured.search(file.data):
+        if file.spells_call:
             chosen.add(file.path)
     for file in project:
         if file.path not in chosen and _imports(file) & client_modules and prefilter.has_call_shape(file.data):
@@ -530,7 +551,7 @@ def gather(paths: Sequence[str | Path], config: Config, overrides: dict[Path, st
         others, _ = files.discover([config.root], config)
         extra = sorted({canonical(p) for p in others} - set(given))
         project_files += _read(extra, overrides_c, [])
-    return Tree(given, project_files, errors, subset, overrides_c, {f.path: file_hash(f.data) for f in project_files})
+    return Tree(given, project_files, errors, subset, overrides_c, {f.path: f.content_hash for f in project_files})
 
 
 def analyze_tree(
@@ -547,11 +568,10 @@ def analyze_tree(
     given, project_files, subset, overrides_c = tree.given, tree.project_files, tree.subset, tree.overrides
     given_set = set(given)
     errors = list(tree.errors)
+    _scan(project_files, config)
     reading = importers(project_files, given_set, config)
     chosen = select(project_files, given_set, config, reading)
-    sizes = {f.path: len(f.data) for f in project_files}
-    for file in project_files:
-        file.release()
+    sizes = {f.path: f.size for f in project_files}
     too_large = {path for path in chosen if sizes[path] > MAX_ANALYSED_BYTES}
     targets = sorted(chosen - too_large)
     jobs = max(1, min(jobs or os.cpu_count() or 1, os.cpu_count() or 1, len(targets) or 1))
@@ -773,7 +793,7 @@ class EdgeTargets:
             root = str(self.root)
             if any(os.path.exists(os.path.join(base, name)) for base in (root, os.path.join(root, "src")) for name in (head, head + ".py")):
                 if self._index is None:
-                    self._index = ProjectIndex(self.root, overrides=self.overrides)
+                    self._index = ProjectIndex(self.root, overrides=self.overrides, bodies=False)
                 self._index.start_file()  # each lookup on its own: old summaries may go
                 symbol = self._index.lookup(target, None)
                 if symbol is not None and symbol.module is not None and symbol.kind in ("function", "class"):

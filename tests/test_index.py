@@ -119,6 +119,32 @@ def test_a_long_re_export_chain_resolves(tmp_path: Path) -> None:
     assert symbol is not None and symbol.kind == "binding" and symbol.module.name == "m40"
 
 
+def test_summaries_without_bodies_still_say_where_names_are_defined(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "pkg/__init__.py": "from pkg.core import Agent, run\n",
+            "pkg/core.py": """
+                class Agent:
+                    def plan(self, goal):
+                        return client.chat.completions.create(model="gpt-4o", messages=[])
+
+                def run(goal):
+                    prompt = f"Plan {goal}"
+                    return Agent().plan(prompt)
+            """,
+        },
+    )
+    full, shallow = ProjectIndex(tmp_path), ProjectIndex(tmp_path, bodies=False)
+    for target, kind in (("pkg.run", "function"), ("pkg.Agent", "class"), ("pkg.Agent.plan", "function")):
+        found = [index.lookup(target, None) for index in (full, shallow)]
+        assert [(symbol.kind, symbol.module.name, symbol.name) for symbol in found] == [(kind, "pkg.core", target.removeprefix("pkg."))] * 2
+    core = shallow.summary(str(tmp_path / "pkg" / "core.py"))
+    assert set(core.functions) == {"Agent.plan", "run"}
+    assert all(not function.calls and set(function.bindings) <= {p.name for p in function.params} for function in core.functions.values())
+    assert full.summary(str(tmp_path / "pkg" / "core.py")).functions["run"].calls
+
+
 def test_lookups_that_find_nothing_are_recorded(tmp_path: Path) -> None:
     write(tmp_path, {"app.py": "from helpers import PROMPT\n"})
     index = ProjectIndex(tmp_path)

@@ -183,18 +183,20 @@ def parse_source(text: str, filename: str) -> ast.Module:
             sys.set_int_max_str_digits(previous)
 
 
-def summarize(tree: ast.Module, text: str, *, path: str, name: str, package: str, content_hash: str) -> ModuleSummary:
-    """The summary of a parsed module."""
+def summarize(tree: ast.Module, text: str, *, path: str, name: str, package: str, content_hash: str, bodies: bool = True) -> ModuleSummary:
+    """The summary of a parsed module; without `bodies`, its functions' bodies are not
+    walked (they have parameters and decorators, but no calls, bindings or returns)."""
     summary = ModuleSummary(path=path, name=name, package=package, content_hash=content_hash)
-    _Builder(summary, Lines(text)).module(tree)
+    _Builder(summary, Lines(text), bodies=bodies).module(tree)
     return summary
 
 
 class _Builder:
     """The one walk over a module's statements that fills a ModuleSummary."""
 
-    def __init__(self, summary: ModuleSummary, lines: Lines) -> None:
+    def __init__(self, summary: ModuleSummary, lines: Lines, *, bodies: bool = True) -> None:
         self.summary = summary
+        self.bodies = bodies
         self.lines = lines
         self.lower = Lowerer(lines)
         self.blocks = 0
@@ -359,6 +361,8 @@ class _Builder:
         inner = _Owner(function, owner.cls, function.bindings, method_of=method_of)
         for param in params:
             function.bindings.setdefault(param.name, []).append(Binding("param", None, node.lineno, annotation=param.annotation))
+        if not self.bodies:
+            return
         outer_yield, self.lower.yielded = self.lower.yielded, False
         self.body(node.body, inner, loops=(), main_guard=False)
         function.yields, self.lower.yielded = self.lower.yielded, outer_yield
