@@ -101,6 +101,24 @@ def test_called_names_are_the_names_spelt_before_a_parenthesis() -> None:
     assert {"ask", "send"} <= names and "not_a_call" not in names
 
 
+def test_called_names_are_whole_names_that_start_with_a_letter() -> None:
+    source = (
+        "a(b(c_1( x)))\n"  # nested calls, a digit inside a name
+        "_private\t(1)\n"  # a tab before the parenthesis
+        "9lives(2)\n"  # not a name: starts with a digit
+        "print\n(3)\n"  # a line break between: not read as a call
+        "café(4) naïve_x(5)\n"  # bytes, not text: a name is the ASCII run before "("
+        "(6)\n"
+    ).encode()
+    assert prefilter.called_names(source) == {"a", "b", "c_1", "_private", "ve_x"}
+
+
+def test_called_names_of_a_huge_identifier_take_one_pass() -> None:
+    name = b"x" * 2_000_000
+    assert prefilter.called_names(name + b" = 1\n") == set()
+    assert prefilter.called_names(name + b"()\n") == {name.decode()}
+
+
 def test_configured_wrappers_name_their_module_and_function() -> None:
     modules, functions = prefilter.configured_wrapper_names([Wrapper("myapp.llm.ask"), Wrapper("tools.run")])
     assert (modules, functions) == ({"myapp.llm", "tools"}, {"ask", "run"})
