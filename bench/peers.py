@@ -125,7 +125,7 @@ def trees(stress_source: Path | None, app: Path | None, corpus: bool) -> dict[st
     if stress_source is not None:
         found["stress"] = [linked_copy(stress_source, STRESS)]
     if corpus and SHARED_CORPUS.is_dir():
-        projects = sorted(p for p in SHARED_CORPUS.iterdir() if p.is_dir())
+        projects = sorted(p for p in SHARED_CORPUS.iterdir() if p.is_dir() and not p.name.startswith("."))  # not a stray cache
         found["corpus"] = [linked_copy(p, REAL / p.name) for p in projects]
     if app is not None:
         found["app"] = [app]
