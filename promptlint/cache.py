@@ -19,6 +19,7 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,46 @@ CACHEDIR_TAG = (
 def file_hash(data: bytes) -> str:
     """The content hash used for cache keys and `FileAnalysis.dependencies`."""
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+STATS_FILENAME = "stats.json"
+# A file changed this soon before its hash was recorded may have changed again within the
+# filesystem's timestamp granularity (2 s on FAT, 1 s on some others) without its stat
+# showing it: such an entry is not trusted.
+RACY_NS = 2_000_000_000
+
+
+class FileStats:
+    """What each file's bytes hashed to when a run last read them, by the file's stat (size,
+    modification and change times, inode), as git's index keeps it: a warm run reads and
+    hashes only the files whose stat changed. Any write to a file changes its change time,
+    which no tool can set back; an entry whose file changed less than RACY_NS before the
+    entry was written is read again."""
+
+    def __init__(self, entries: dict[str, list[int | str]] | None = None, written_ns: int = 0) -> None:
+        self._entries = entries or {}
+        self._written_ns = written_ns
+        self.updated: dict[str, list[int | str]] = {}
+
+    def known_hash(self, path: str, info: os.stat_result) -> str | None:
+        """The recorded hash of `path` if its stat is the one recorded and not racy."""
+        entry = self._entries.get(path)
+        if entry is None or entry[:4] != _stat_key(info):
+            return None
+        if max(info.st_mtime_ns, info.st_ctime_ns) >= self._written_ns - RACY_NS:
+            return None
+        self.updated[path] = entry
+        return str(entry[4])
+
+    def record(self, path: str, info: os.stat_result, content_hash: str) -> None:
+        self.updated[path] = [*_stat_key(info), content_hash]
+
+    def changed(self) -> bool:
+        return self.updated != self._entries
+
+
+def _stat_key(info: os.stat_result) -> list[int | str]:
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 @dataclass(frozen=True)
@@ -147,6 +188,30 @@ class ResultsCache:
 
     def _run_key(self, run_key: str) -> dict[str, Any]:
         return {"version": self.version, "fingerprint": self.fingerprint, "run": run_key}
+
+    # ----------------------------------------------------------------- file stats
+
+    def file_stats(self) -> FileStats | None:
+        """The hashes the last run recorded by file stat (None with the cache off)."""
+        if not self.enabled:
+            return None
+        try:
+            entry = json.loads((self.directory / STATS_FILENAME).read_bytes())
+            entries, written_ns = entry["files"], int(entry["written_ns"])
+            if not isinstance(entries, dict) or not all(isinstance(x, list) and len(x) == 5 for x in entries.values()):
+                raise ValueError("not a stats entry")
+        except (OSError, ValueError, KeyError, TypeError):
+            return FileStats()
+        return FileStats(entries, written_ns)
+
+    def remember(self, hashes: dict[str, str]) -> None:
+        """Hashes of files this run has read already (path -> hash): dependencies among
+        them are not read again."""
+        self._hashes.update(hashes)
+
+    def put_file_stats(self, stats: FileStats | None) -> None:
+        if self.enabled and stats is not None and stats.changed():
+            self._write(self.directory / STATS_FILENAME, json.dumps({"written_ns": time.time_ns(), "files": stats.updated}))
 
     # ----------------------------------------------------------------- internals
 

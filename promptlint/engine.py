@@ -41,7 +41,7 @@ from pathlib import Path
 from promptlint import __version__, files, prefilter
 from promptlint.analysis.calls import analyze_module
 from promptlint.analysis.objects import Budget, BudgetExceeded
-from promptlint.cache import CACHE_DIRNAME, CachedRun, ResultsCache, file_hash
+from promptlint.cache import CACHE_DIRNAME, CachedRun, FileStats, ResultsCache, file_hash
 from promptlint.checks import all_rules
 from promptlint.config import Config, config_fingerprint, is_rule_enabled
 from promptlint.index.project import ProjectIndex, canonical, module_name_for
@@ -329,20 +329,35 @@ class _File:
             return b""  # gone since it was read: it spells nothing
 
 
-def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError]) -> list[_File]:
+def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError], stats: FileStats | None = None) -> list[_File]:
+    """The files of a run, each read and hashed, or with `stats` (the last run's hashes by
+    file stat), hashed only when its stat changed."""
     found = []
     for path in paths:
+        module, package = module_name_for(path)
         if path in overrides:
             data = overrides[path].encode("utf-8", "surrogatepass")
-        else:
+            found.append(_File(path, module, package, file_hash(data), len(data), data))
+            continue
+        info = None
+        if stats is not None:
             try:
-                data = Path(path).read_bytes()
-            except OSError as error:
-                errors.append(FileError(path, f"cannot read: {error.strerror or error}"))
+                info = os.stat(path)
+            except OSError:
+                pass  # reading it says why
+            known = stats.known_hash(path, info) if info is not None else None
+            if known is not None:
+                found.append(_File(path, module, package, known, info.st_size))
                 continue
-        module, package = module_name_for(path)
-        unsaved = data if path in overrides else None
-        found.append(_File(path, module, package, file_hash(data), len(data), unsaved))
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            errors.append(FileError(path, f"cannot read: {error.strerror or error}"))
+            continue
+        digest = file_hash(data)
+        if stats is not None and info is not None:
+            stats.record(path, info, digest)
+        found.append(_File(path, module, package, digest, len(data)))
     return found
 
 
@@ -536,21 +551,22 @@ class Tree:
         return digest.hexdigest()
 
 
-def gather(paths: Sequence[str | Path], config: Config, overrides: dict[Path, str] | None = None) -> Tree:
-    """Discover and read the files of a run (`overrides`: unsaved editor buffers)."""
+def gather(paths: Sequence[str | Path], config: Config, overrides: dict[Path, str] | None = None, stats: FileStats | None = None) -> Tree:
+    """Discover and read the files of a run (`overrides`: unsaved editor buffers; `stats`:
+    see `_read`)."""
     overrides_c = {canonical(path): text for path, text in (overrides or {}).items()}
     unsaved = [p for p in paths if canonical(p) in overrides_c and not os.path.lexists(p)]
     discovered, errors = files.discover([p for p in paths if p not in unsaved], config)
     given = sorted({canonical(p) for p in (*discovered, *unsaved)})
     errors = [replace(e, filename=canonical(e.filename)) for e in errors]
-    project_files = _read(given, overrides_c, errors)
+    project_files = _read(given, overrides_c, errors, stats)
     # A run on some files only (pre-commit passes the changed ones) also reads the files of
     # the project that import them or that they reach.
     subset = any(os.path.isfile(p) or Path(p) in unsaved for p in paths)
     if subset:
         others, _ = files.discover([config.root], config)
         extra = sorted({canonical(p) for p in others} - set(given))
-        project_files += _read(extra, overrides_c, [])
+        project_files += _read(extra, overrides_c, [], stats)
     return Tree(given, project_files, errors, subset, overrides_c, {f.path: f.content_hash for f in project_files})
 
 
@@ -1041,8 +1057,11 @@ def lint(
     progress: Progress | None = None,
 ) -> LintResult:
     today = today or date.today()
-    tree = gather(paths, config, overrides)
     cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides)
+    stats = cache.file_stats()
+    tree = gather(paths, config, overrides, stats)
+    cache.put_file_stats(stats)
+    cache.remember(tree.hashes)
     reader = SourceReader(overrides)
     tree_key = tree.key(config, today) if cache.enabled else ""
     # An unchanged tree whose prompt files are unchanged too: the last run's result, with

@@ -223,3 +223,70 @@ def test_unwritable_cache_does_not_fail(tmp_path: Path) -> None:
     cache = ResultsCache(blocked, "fp")
     cache.put(path, digest, FileAnalysis(str(path)))
     assert cache.get(path, digest) is None
+
+
+# --------------------------------------------------------------------------- file stats
+
+CALLING = 'from openai import OpenAI\n\nOpenAI().chat.completions.create(model="gpt-6-sol", messages=[{"role": "user", "content": "%s"}])\n'
+
+
+def _lint_counting_reads(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    """(names of the files read with Path.read_bytes, the models the run's calls name)."""
+    from promptlint import engine
+    from promptlint.config import Config
+
+    read: list[str] = []
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path: Path) -> bytes:
+        read.append(path.name)
+        return real_read_bytes(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "read_bytes", read_bytes)
+        result = engine.lint([root], Config(root=root), jobs=1)
+    return read, sorted(call.model or "" for analysis in result.analyses for call in analysis.calls)
+
+
+def test_a_warm_run_hashes_only_the_files_whose_stat_changed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import promptlint.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RACY_NS", 0)  # as if the last run were long ago
+    (tmp_path / "a.py").write_text(CALLING % "one", encoding="utf-8")
+    (tmp_path / "b.py").write_text(CALLING % "two", encoding="utf-8")
+    first, _ = _lint_counting_reads(tmp_path, monkeypatch)
+    assert {"a.py", "b.py"} <= set(first)
+    again, _ = _lint_counting_reads(tmp_path, monkeypatch)
+    assert "a.py" not in again and "b.py" not in again
+    # Same size, new bytes (no finding reads a source): the change time moved.
+    (tmp_path / "b.py").write_text((CALLING % "two").replace("gpt-6-sol", "gpt-6-uno"), encoding="utf-8")
+    changed, models = _lint_counting_reads(tmp_path, monkeypatch)
+    assert "b.py" in changed and "a.py" not in changed
+    assert models == ["gpt-6-sol", "gpt-6-uno"]
+
+
+def test_a_recorded_hash_is_trusted_only_for_the_same_stat_long_enough_ago(tmp_path: Path) -> None:
+    import os
+
+    from promptlint.cache import RACY_NS, FileStats
+
+    path = tmp_path / "a.py"
+    path.write_text("x = 1\n", encoding="utf-8")
+    info = os.stat(path)
+    old = max(info.st_mtime_ns, info.st_ctime_ns)
+    entry = {str(path): [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, "h"]}
+    assert FileStats(entry, old + RACY_NS + 1).known_hash(str(path), info) == "h"
+    assert FileStats(entry, old + RACY_NS - 1).known_hash(str(path), info) is None  # racy: changed just before
+    for field in range(4):
+        other = {str(path): [*(x + 1 if i == field else x for i, x in enumerate(entry[str(path)][:4])), "h"]}
+        assert FileStats(other, old + RACY_NS + 1).known_hash(str(path), info) is None
+    assert FileStats({}, old + RACY_NS + 1).known_hash(str(path), info) is None
+
+
+def test_a_corrupt_stats_file_is_ignored(tmp_path: Path) -> None:
+    cache = ResultsCache(tmp_path, "fp")
+    (tmp_path / CACHE_DIRNAME).mkdir()
+    (tmp_path / CACHE_DIRNAME / "stats.json").write_text('{"files": {"a": [1]}, "written_ns": 5}', encoding="utf-8")
+    stats = cache.file_stats()
+    assert stats is not None and not stats.changed()
+    assert ResultsCache(tmp_path, "fp", enabled=False).file_stats() is None

@@ -18,6 +18,7 @@ from test_cli import Run, copy_fixtures, promptlint
 
 CACHE = ".promptlint_cache"
 FINDINGS = "findings.json"  # the whole-run findings; the other entries are per-file analyses
+STATS = "stats.json"  # the files' hashes by stat
 RETIRED, CURRENT = "gpt-3.5-turbo", "gpt-6-luna"
 
 
@@ -28,7 +29,7 @@ def check(cwd: Path, *args: str) -> Run:
 
 
 def entries(project: Path) -> list[Path]:
-    return sorted(p for p in (project / CACHE).glob("*.json") if p.name != FINDINGS)
+    return sorted(p for p in (project / CACHE).glob("*.json") if p.name not in (FINDINGS, STATS))
 
 
 def rename_model_in_entries(project: Path) -> None:
