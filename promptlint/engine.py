@@ -31,12 +31,11 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from promptlint import __version__, files, prefilter
 from promptlint.analysis.calls import analyze_module
@@ -51,6 +50,9 @@ from promptlint.rule import Rule, RuleContext
 from promptlint.suppress import parse_suppressions
 from promptlint.tokens import count_tokens
 from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, LLMCall, WrapperDef
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 # Below this many files, a process pool costs more than it saves.
 MIN_FILES_FOR_POOL = 24
@@ -252,6 +254,8 @@ class _Workers:
                 results.append(_analyze_in_worker(path))
                 advance()
             return results
+        from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor  # a run without a pool never needs it
+
         ordered = sorted(paths)  # neighbours share imports: keep them in one worker
         size = max(1, min(16, len(ordered) // (self.jobs * 6)))
         chunks = [ordered[start : start + size] for start in range(0, len(ordered), size)]
@@ -283,6 +287,7 @@ def _isolated(path: str, task: _Task) -> FileAnalysis | FileError:
     """Analyse one file in a process of its own: when a worker died, find which file killed
     it without losing the others."""
     import multiprocessing
+    from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if hasattr(os, "fork") else multiprocessing.get_context()
     with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_init_worker, initargs=(task,)) as pool:

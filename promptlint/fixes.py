@@ -22,7 +22,6 @@ import io
 import os
 import re
 import stat
-import tempfile
 import tokenize
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -369,6 +368,8 @@ def write_atomic(path: Path, text: str, original: bytes) -> None:
 
 def _replace(target: Path, payload: bytes, original: bytes, info: os.stat_result) -> None:
     """Write a new file with the target's mode, owner and group, and rename it over the target."""
+    import tempfile  # only a run that writes fixes needs it
+
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".promptlint.tmp")
     try:
         with os.fdopen(handle, "wb") as stream:

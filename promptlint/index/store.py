@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from promptlint import __version__
-from promptlint.cache import CACHE_DIRNAME, ensure_cache_directory
+from promptlint.cache import CACHE_DIRNAME, ensure_cache_directory, write_entry
 from promptlint.index import values
 from promptlint.index.summary import Binding, CallInfo, ClassSummary, FunctionSummary, Loop, ModuleSummary, Param
 
@@ -57,14 +56,7 @@ class SummaryStore:
                     ensure_cache_directory(self.directory.parent)
                 self.directory.mkdir(parents=True, exist_ok=True)
                 self._ready = True
-            descriptor, temporary = tempfile.mkstemp(dir=self.directory, prefix=".tmp-", suffix=".json")
-            try:
-                with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                    handle.write(payload)
-                os.replace(temporary, self._entry(summary.path))
-            except BaseException:
-                os.unlink(temporary)
-                raise
+            write_entry(self._entry(summary.path), payload)
         except OSError:
             return
 
