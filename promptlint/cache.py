@@ -41,6 +41,7 @@ def file_hash(data: bytes) -> str:
 
 
 STATS_FILENAME = "stats.json"
+PRICES_FILENAME = "prices.json"  # pricing.PriceMemo
 # A file changed this soon before its hash was recorded may have changed again within the
 # filesystem's timestamp granularity (2 s on FAT, 1 s on some others) without its stat
 # showing it: such an entry is not trusted.
@@ -187,6 +188,22 @@ class ResultsCache:
 
     def _run_key(self, run_key: str) -> dict[str, Any]:
         return {"version": self.version, "fingerprint": self.fingerprint, "run": run_key}
+
+    # ----------------------------------------------------------------- other entries
+
+    def load(self, name: str) -> Any:
+        """The JSON entry `name` the last run stored (None when missing, unreadable, or the
+        cache is off)."""
+        if not self.enabled:
+            return None
+        try:
+            return json.loads((self.directory / name).read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def store(self, name: str, data: Any) -> None:
+        if self.enabled:
+            self._write(self.directory / name, json.dumps(data))
 
     # ----------------------------------------------------------------- file stats
 

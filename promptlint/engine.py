@@ -37,10 +37,10 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from promptlint import __version__, files, prefilter
+from promptlint import __version__, files, prefilter, pricing
 from promptlint.analysis.calls import analyze_module
 from promptlint.analysis.objects import Budget, BudgetExceeded
-from promptlint.cache import CACHE_DIRNAME, CachedRun, FileStats, ResultsCache, file_hash
+from promptlint.cache import CACHE_DIRNAME, PRICES_FILENAME, CachedRun, FileStats, ResultsCache, file_hash
 from promptlint.checks import all_rules
 from promptlint.config import Config, config_fingerprint, is_rule_enabled
 from promptlint.index.project import ProjectIndex, canonical, module_name_for
@@ -1084,7 +1084,11 @@ def lint(
     if diagnostics is None:
         judged = [a for a in analyses if _may_report(a, reported)]
         rule_errors: list[FileError] = []
-        diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]
+        prices = pricing.PriceMemo(cache.load(PRICES_FILENAME)) if cache.enabled else None
+        with pricing.remembering(prices):
+            diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]
+        if prices is not None and prices.changed:
+            cache.store(PRICES_FILENAME, prices.to_json())
         errors = [*errors, *(e for e in rule_errors if e.filename in reported)]
     given_analyses = [a for a in analyses if a.filename in given]
     dependents: dict[str, list[str]] = {}

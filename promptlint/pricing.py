@@ -12,15 +12,19 @@ genai-prices costs ~0.3 s to import, so it is imported on the first lookup only.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import importlib.util
+import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
-from promptlint import models
+from promptlint import __version__, models
 from promptlint.types import Basis, Cost, Stake
 
 if TYPE_CHECKING:
@@ -69,7 +73,86 @@ def lookup(
             rest = {k: v for k, v in overrides.items() if k != key}  # no alias cycles
             target = override.alias_of or model
             return _apply(override, lookup(target, provider, rest, when), model, provider)
+    if when is None and _MEMO is not None:
+        return _MEMO.lookup(model, provider)
     return _from_genai_prices(model, provider, when or datetime.now(timezone.utc))
+
+
+# --------------------------------------------------------------------------- kept between runs
+
+
+class PriceMemo:
+    """genai-prices' answers for today's prices, kept between runs in the results cache
+    (`prices.json`): a run that prices only models met before never imports genai-prices,
+    which costs about 0.15 s. The memo holds for one UTC day and one installed genai-prices
+    (its files' names, sizes and times): a price change on the day it takes effect is seen
+    the next day."""
+
+    def __init__(self, data: object = None) -> None:
+        self.source = _genai_prices_source()
+        valid = isinstance(data, dict) and self.source is not None and data.get("source") == self.source
+        entries = data.get("prices") if valid else None  # type: ignore[union-attr]
+        spellings = data.get("closest") if valid else None  # type: ignore[union-attr]
+        self.entries: dict[str, list | None] = entries if isinstance(entries, dict) else {}
+        self.spellings: dict[str, str | None] = spellings if isinstance(spellings, dict) else {}
+        self.changed = False
+
+    def closest_known(self, model_id: str) -> str | None:
+        found = self.spellings.get(model_id, "")
+        if found == "" or not (found is None or isinstance(found, str)):
+            found = self.spellings[model_id] = _closest_known(model_id)
+            self.changed = True
+        return found
+
+    def lookup(self, model: str, provider: str | None) -> ModelPrices | None:
+        key = f"{model}\0{provider or ''}"
+        if key in self.entries:
+            try:
+                entry = self.entries[key]
+                return None if entry is None else ModelPrices(*entry)
+            except TypeError:
+                pass  # not an entry this version wrote: look it up again
+        found = _from_genai_prices(model, provider, datetime.now(timezone.utc))
+        self.entries[key] = None if found is None else [found.model_id, found.provider, found.input, found.output, found.cache_read, found.cache_write]
+        self.changed = True
+        return found
+
+    def to_json(self) -> dict:
+        return {"source": self.source, "prices": self.entries, "closest": self.spellings}
+
+
+_MEMO: PriceMemo | None = None
+
+
+@contextmanager
+def remembering(memo: PriceMemo | None) -> Iterator[None]:
+    """Within: lookups of today's prices go through `memo` (None: straight to genai-prices)."""
+    global _MEMO
+    previous, _MEMO = _MEMO, memo
+    try:
+        yield
+    finally:
+        _MEMO = previous
+
+
+def _genai_prices_source() -> str | None:
+    """What identifies the installed genai-prices, found without importing it (that is
+    the cost the memo saves): its files' names, sizes and times, with the UTC date and
+    promptlint's version."""
+    spec = importlib.util.find_spec("genai_prices")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    parts = [__version__, datetime.now(timezone.utc).date().isoformat()]  # suggestions read rules/ too
+    for location in spec.submodule_search_locations:
+        try:
+            with os.scandir(location) as entries:
+                for entry in sorted(entries, key=lambda e: e.name):
+                    if entry.is_file():
+                        info = entry.stat()
+                        parts.append(f"{entry.name}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:
+            return None
+    return hashlib.blake2b("\n".join(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def is_known_model(model_id: str, overrides: Mapping[str, ModelOverride] | None = None) -> bool:
@@ -82,6 +165,12 @@ def is_known_model(model_id: str, overrides: Mapping[str, ModelOverride] | None 
 
 def closest_known(model_id: str) -> str | None:
     """The known model id nearest in spelling to `model_id` (for a likely typo), if any."""
+    if _MEMO is not None:
+        return _MEMO.closest_known(model_id)
+    return _closest_known(model_id)
+
+
+def _closest_known(model_id: str) -> str | None:
     matches = difflib.get_close_matches(models.split_model_ref(model_id)[1], _suggestions(), n=1, cutoff=0.8)
     return matches[0] if matches else None
 

@@ -11,14 +11,14 @@ when the entry's key no longer matches.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from test_cli import Run, copy_fixtures, promptlint
 
 CACHE = ".promptlint_cache"
-FINDINGS = "findings.json"  # the whole-run findings; the other entries are per-file analyses
-STATS = "stats.json"  # the files' hashes by stat
+FINDINGS = "findings.json"  # the whole-run findings
 RETIRED, CURRENT = "gpt-3.5-turbo", "gpt-6-luna"
 
 
@@ -29,7 +29,8 @@ def check(cwd: Path, *args: str) -> Run:
 
 
 def entries(project: Path) -> list[Path]:
-    return sorted(p for p in (project / CACHE).glob("*.json") if p.name not in (FINDINGS, STATS))
+    """The per-file analyses: entries named by a hash (not findings, stats or prices)."""
+    return sorted(p for p in (project / CACHE).glob("*.json") if re.fullmatch(r"[0-9a-f]{32}\.json", p.name))
 
 
 def rename_model_in_entries(project: Path) -> None:

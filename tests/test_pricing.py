@@ -236,3 +236,44 @@ def test_snapshot_prices() -> None:
     later = lookup("gemini-4-argon", when=datetime(2026, 12, 2, tzinfo=timezone.utc))
     assert later is not None and (later.input, later.output) == (4.0, 20.0)
     assert lookup("gpt-6.2-sol") is None
+
+
+# --------------------------------------------------------------------------- kept between runs
+
+
+def test_a_memo_of_todays_prices_answers_without_genai_prices(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+    import subprocess
+    import sys
+
+    from promptlint.pricing import PriceMemo, remembering
+
+    memo = PriceMemo()
+    with remembering(memo):
+        priced, spelling, unknown = lookup("gpt-4o"), closest_known("gpt4o"), lookup("no-such-model-anywhere")
+    assert memo.changed and priced == lookup("gpt-4o") and spelling == closest_known("gpt4o") and unknown is None
+    saved = tmp_path / "prices.json"
+    saved.write_text(json.dumps(memo.to_json()), encoding="utf-8")
+    script = (
+        "import json, sys\n"
+        "from promptlint.pricing import PriceMemo, remembering, lookup, closest_known\n"
+        f"memo = PriceMemo(json.loads(open({str(saved)!r}).read()))\n"
+        "with remembering(memo):\n"
+        "    print(json.dumps([list(vars(lookup('gpt-4o')).values()), closest_known('gpt4o'), lookup('no-such-model-anywhere'), memo.changed, 'genai_prices' in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert json.loads(done.stdout) == [list(vars(priced).values()), spelling, None, False, False]
+
+
+def test_a_memo_of_another_day_or_install_is_not_used() -> None:
+    from promptlint.pricing import PriceMemo, remembering
+
+    planted = {"source": "another day", "prices": {"gpt-4o\0": ["gpt-4o", "openai", 999.0, 999.0, None, None]}, "closest": {}}
+    memo = PriceMemo(planted)
+    with remembering(memo):
+        assert lookup("gpt-4o").input != 999.0
+    current = PriceMemo()
+    current_planted = {**planted, "source": current.source}
+    with remembering(PriceMemo(current_planted)):
+        assert lookup("gpt-4o").input == 999.0  # the memo is what answers for its own source
+        assert lookup("gpt-4o", when=datetime(2025, 1, 1, tzinfo=timezone.utc)).input != 999.0  # a dated lookup is not today's
