@@ -61,7 +61,10 @@ class FileStats:
         self.updated: dict[str, list[int | str]] = {}
 
     def known_hash(self, path: str, info: os.stat_result) -> str | None:
-        """The recorded hash of `path` if its stat is the one recorded and not racy."""
+        """The recorded hash of `path` if its stat is the one recorded and not racy (never
+        on Windows, whose `st_ctime` is the creation time: no write moves it)."""
+        if os.name == "nt":
+            return None
         entry = self._entries.get(path)
         if entry is None or entry[:4] != _stat_key(info):
             return None
