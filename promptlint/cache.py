@@ -58,6 +58,7 @@ class FileStats:
     def __init__(self, entries: dict[str, list[int | str]] | None = None, written_ns: int = 0) -> None:
         self._entries = entries or {}
         self._written_ns = written_ns
+        self._racy = False
         self.updated: dict[str, list[int | str]] = {}
 
     def known_hash(self, path: str, info: os.stat_result) -> str | None:
@@ -69,6 +70,7 @@ class FileStats:
         if entry is None or entry[:4] != _stat_key(info):
             return None
         if max(info.st_mtime_ns, info.st_ctime_ns) >= self._written_ns - RACY_NS:
+            self._racy = True
             return None
         self.updated[path] = entry
         return str(entry[4])
@@ -77,7 +79,10 @@ class FileStats:
         self.updated[path] = [*_stat_key(info), content_hash]
 
     def changed(self) -> bool:
-        return self.updated != self._entries
+        """Whether the entries are worth writing: they differ, or some were too recent to
+        trust (written again now, they are trusted from the next run on, as git rewrites
+        its index after a racy check)."""
+        return self._racy or self.updated != self._entries
 
 
 def _stat_key(info: os.stat_result) -> list[int | str]:
