@@ -18,16 +18,12 @@ from pathlib import Path
 
 from promptlint import output
 from promptlint.files import decode_source
-from promptlint.analysis.prefix import all_static_text, dynamic_segments, static_prefix
 from promptlint.checks import all_rules, rule_by_code_or_name
 from promptlint.config import Config, ConfigError, load_config, validate_selector, with_command_line_selection
 from promptlint.engine import LintResult, SourceReader, analyze_run, display_path, link_entry_points, lint
 from promptlint.fixes import DroppedFix, fix_file, select_fixes, unified_diff, write_atomic
 from promptlint.output.common import printable_path, relative_path
 from promptlint.output.fingerprint import fingerprints
-from promptlint.pricing import lookup
-from promptlint.suppress import add_ignore_comments, parse_suppressions
-from promptlint.tokens import count_tokens
 from promptlint.types import Applicability, Diagnostic, FileError, LLMCall
 
 
@@ -229,6 +225,8 @@ def add_ignores(result: LintResult) -> int:
 
     A file that cannot be read or written is added to `result.errors` and left as it was.
     """
+    from promptlint.suppress import add_ignore_comments
+
     by_file: dict[str, dict[int, set[str]]] = {}
     for diagnostic in result.diagnostics:
         by_file.setdefault(diagnostic.filename, {}).setdefault(diagnostic.span.start.row, set()).add(diagnostic.code)
@@ -328,14 +326,18 @@ def statistics_table(result: LintResult, *, unsafe_fixes: bool) -> str:
 def suppression_warnings(result: LintResult, *, stdin: tuple[Path, str] | None = None) -> list[str]:
     """`path:line: message` for each suppression comment that silences less than it seems
     to (malformed, an unknown code, `ignore-file` below code) in the checked files."""
-    known = {rule.code for rule in all_rules()}
+    from promptlint.suppress import may_hold_directives, parse_suppressions
+
+    known: set[str] | None = None  # the rules' codes, once a file has a directive: it imports every rule
     read = SourceReader(dict([stdin]) if stdin else None)
     filenames = {display_path(path) for path in result.analysed} | {d.filename for d in result.diagnostics}
     warnings = []
     for filename in sorted(filenames):
         text = read(filename)
-        if "promptlint" not in text and "noqa" not in text.lower():
-            continue  # nothing to read: skip tokenizing
+        if not may_hold_directives(text):
+            continue
+        if known is None:
+            known = {rule.code for rule in all_rules()}
         for warning in parse_suppressions(text, known).warnings:
             warnings.append(f"{printable_path(filename)}:{warning.line}: {warning.message}")
     return warnings
@@ -447,6 +449,10 @@ def call_inventory(
 
 
 def call_row(call: LLMCall) -> dict:
+    from promptlint.analysis.prefix import all_static_text, dynamic_segments, static_prefix
+    from promptlint.pricing import lookup
+    from promptlint.tokens import count_tokens
+
     prefix, _ = static_prefix(call)
     prefix_count = count_tokens(prefix, call.model) if prefix else None
     static_count = count_tokens(all_static_text(call), call.model)

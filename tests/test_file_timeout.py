@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from promptlint import engine
+from promptlint.analysis import calls
 from promptlint.config import load_config
 
 CALL = 'from openai import OpenAI\n\nOpenAI().chat.completions.create(model="gpt-4o-mini", messages=[])\n'
@@ -16,14 +17,14 @@ def test_a_slow_file_is_reported_and_the_others_are_analysed(tmp_path: Path, mon
     (tmp_path / "promptlint.toml").write_text("file-timeout = 0.2\n", encoding="utf-8")
     (tmp_path / "slow.py").write_text(CALL, encoding="utf-8")
     (tmp_path / "good.py").write_text(CALL, encoding="utf-8")
-    analyse = engine.analyze_module
+    analyse = calls.analyze_module
 
     def slow_on_one_file(summary, *args, **kwargs):
         if summary.path.endswith("slow.py"):
             time.sleep(5)  # interrupted by the 0.2 s limit
         return analyse(summary, *args, **kwargs)
 
-    monkeypatch.setattr(engine, "analyze_module", slow_on_one_file)
+    monkeypatch.setattr(calls, "analyze_module", slow_on_one_file)
     started = time.monotonic()
     run = engine.analyze_run([tmp_path], load_config(start=tmp_path), jobs=1, use_cache=False)
     assert time.monotonic() - started < 4

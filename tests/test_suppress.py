@@ -262,5 +262,5 @@ def test_source_without_directive_text_is_not_tokenized(monkeypatch: pytest.Monk
         raise AssertionError("tokenized a source without directives")
 
     monkeypatch.setattr(suppress.tokenize, "generate_tokens", fail)
-    s = parse_suppressions("r = call()  # a comment\n")
-    assert s == suppress.Suppressions()
+    for source in ("r = call()  # a comment\n", "r = call()  # noqa: E501 (another linter's)\n", "# PRM101 is a code\n"):
+        assert parse_suppressions(source) == suppress.Suppressions()

@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from promptlint.cache import file_hash
@@ -28,6 +27,7 @@ from promptlint.files import decode_source
 from promptlint.index import compat
 from promptlint.index.lower import Lines
 from promptlint.index.store import SummaryStore
+from promptlint.paths import canonical, module_name_for
 from promptlint.index.summary import ClassSummary, FunctionSummary, ModuleSummary, parse_source, summarize
 
 MAX_PROMPT_FILE_BYTES = 1_000_000
@@ -64,34 +64,6 @@ class Symbol:
     @property
     def cls(self) -> ClassSummary | None:
         return self.module.classes.get(self.name) if self.module and self.kind == "class" else None
-
-
-@lru_cache(maxsize=4096)
-def _package_parts(directory: str) -> tuple[str, ...]:
-    """The package names of a directory: its own and its parents' while `__init__.py` exists."""
-    if not os.path.isfile(os.path.join(directory, "__init__.py")):
-        return ()
-    parent = os.path.dirname(directory)
-    if parent == directory:
-        return (os.path.basename(directory),)
-    return (*_package_parts(parent), os.path.basename(directory))
-
-
-def module_name_for(path: str | os.PathLike[str]) -> tuple[str, str]:
-    """The dotted module name of a file and its package, from the `__init__.py` chain."""
-    absolute = os.path.abspath(path)
-    directory, filename = os.path.split(absolute)
-    stem = filename.rsplit(".", 1)[0]
-    package = ".".join(_package_parts(directory))
-    if stem == "__init__":
-        return package, package
-    return (f"{package}.{stem}" if package else stem), package
-
-
-def canonical(path: str | os.PathLike[str]) -> str:
-    """An absolute, normalized path with symlinks kept: one spelling per file, however the
-    user typed it (`resolve()` would follow symlinks out of a symlinked tree)."""
-    return os.path.normpath(os.path.abspath(path))
 
 
 class ProjectIndex:
