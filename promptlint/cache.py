@@ -220,11 +220,11 @@ class ResultsCache:
         if not self.enabled:
             return None
         try:
-            entry = json.loads((self.directory / STATS_FILENAME).read_bytes())
+            entry = self.load(STATS_FILENAME)
             entries, written_ns = entry["files"], int(entry["written_ns"])
             if not isinstance(entries, dict) or not all(isinstance(x, list) and len(x) == 5 for x in entries.values()):
                 raise ValueError("not a stats entry")
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return FileStats()
         return FileStats(entries, written_ns)
 
@@ -234,8 +234,8 @@ class ResultsCache:
         self._hashes.update(hashes)
 
     def put_file_stats(self, stats: FileStats | None) -> None:
-        if self.enabled and stats is not None and stats.changed():
-            self._write(self.directory / STATS_FILENAME, json.dumps({"written_ns": time.time_ns(), "files": stats.updated}))
+        if stats is not None and stats.changed():
+            self.store(STATS_FILENAME, {"written_ns": time.time_ns(), "files": stats.updated})
 
     # ----------------------------------------------------------------- internals
 

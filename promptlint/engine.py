@@ -1095,10 +1095,10 @@ def lint(
     key = _run_key(analyses, errors, today, reported)
     diagnostics = cache.get_findings(key)
     if diagnostics is None:
-        judged = [a for a in analyses if _may_report(a, reported)]
-        rule_errors: list[FileError] = []
         from promptlint import pricing
 
+        judged = [a for a in analyses if _may_report(a, reported)]
+        rule_errors: list[FileError] = []
         prices = pricing.PriceMemo(cache.load(PRICES_FILENAME)) if cache.enabled else None
         with pricing.remembering(prices):
             diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]

@@ -27,8 +27,8 @@ from promptlint.files import decode_source
 from promptlint.index import compat
 from promptlint.index.lower import Lines
 from promptlint.index.store import SummaryStore
-from promptlint.paths import canonical, module_name_for
 from promptlint.index.summary import ClassSummary, FunctionSummary, ModuleSummary, parse_source, summarize
+from promptlint.paths import canonical, module_name_for
 
 MAX_PROMPT_FILE_BYTES = 1_000_000
 MAX_MODULE_BYTES = 2_000_000  # the same limit the engine applies to the files it lints
