@@ -15,16 +15,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from promptlint import output
 from promptlint.files import decode_source
-from promptlint.checks import all_rules, rule_by_code_or_name
 from promptlint.config import Config, ConfigError, load_config, validate_selector, with_command_line_selection
 from promptlint.engine import LintResult, SourceReader, analyze_run, display_path, link_entry_points, lint
-from promptlint.fixes import DroppedFix, fix_file, select_fixes, unified_diff, write_atomic
 from promptlint.output.common import printable_path, relative_path
 from promptlint.output.fingerprint import fingerprints
-from promptlint.types import Applicability, Diagnostic, FileError, LLMCall
+from promptlint.types import Applicability, Diagnostic, FileError, LLMCall, select_fixes
+
+if TYPE_CHECKING:
+    from promptlint.fixes import DroppedFix  # a fix run imports the fixer; a check never does
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,8 @@ def fix_paths(
     stages and rolls back when the hook touches another, so a fix that belongs in a file
     not given (a prompt defined in an unchanged module) is reported as not applied.
     """
+    from promptlint.fixes import DroppedFix, fix_file, unified_diff
+
     first = lint_paths(paths, config, options, stdin_text=stdin_text)
     given = [Path(path).resolve() for path in paths]
     fixable = select_fixes(first.diagnostics, unsafe=options.unsafe_fixes)
@@ -225,6 +229,7 @@ def add_ignores(result: LintResult) -> int:
 
     A file that cannot be read or written is added to `result.errors` and left as it was.
     """
+    from promptlint.fixes import write_atomic
     from promptlint.suppress import add_ignore_comments
 
     by_file: dict[str, dict[int, set[str]]] = {}
@@ -300,6 +305,8 @@ def report_root(fmt: str, paths: Sequence[Path], config: Config) -> Path | None:
 
 def statistics(result: LintResult, *, unsafe_fixes: bool) -> list[dict]:
     """Findings counted per rule, most frequent first: ruff's `--statistics` JSON objects."""
+    from promptlint.checks import rule_by_code_or_name
+
     counts = Counter(d.code for d in result.diagnostics)
     fixable = {d.code for d in select_fixes(result.diagnostics, unsafe=unsafe_fixes)}
     rows = []
@@ -337,6 +344,8 @@ def suppression_warnings(result: LintResult, *, stdin: tuple[Path, str] | None =
         if not may_hold_directives(text):
             continue
         if known is None:
+            from promptlint.checks import all_rules
+
             known = {rule.code for rule in all_rules()}
         for warning in parse_suppressions(text, known).warnings:
             warnings.append(f"{printable_path(filename)}:{warning.line}: {warning.message}")
@@ -413,6 +422,8 @@ def apply_baseline(result: LintResult, known: frozenset[str], root: Path) -> tup
 
 
 def rule_docs(key: str) -> str | None:
+    from promptlint.checks import rule_by_code_or_name
+
     rule = rule_by_code_or_name(key)
     if rule is None:
         return None
@@ -427,6 +438,8 @@ def rule_docs(key: str) -> str | None:
 
 
 def all_rule_docs() -> str:
+    from promptlint.checks import all_rules
+
     return "\n".join(rule_docs(rule.code) or "" for rule in all_rules())
 
 

@@ -52,14 +52,16 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pathspec
 
-from promptlint.checks import all_rules
 from promptlint.paths import relative_to_root
 
 import tomllib
+
+if TYPE_CHECKING:
+    from promptlint.rule import Rule
 
 #: What `exclude` holds unless configured: environments, build output and caches.
 DEFAULT_EXCLUDES: tuple[str, ...] = (
@@ -223,7 +225,6 @@ def _build(table: Any, source: Path) -> Config:
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: {TABLE} must be a table{_got(table)}")
     values: dict[str, Any] = {"root": source.absolute().parent, "source": source}
-    rules_by_name = {rule.name: rule for rule in all_rules()}
     rule_options: dict[str, Mapping[str, Any]] = {}
     for key, value in table.items():
         if key in _LIST_KEYS:
@@ -244,12 +245,22 @@ def _build(table: Any, source: Path) -> Config:
             values["models"] = _models(value, where)
         elif key == "wrappers":
             values["wrappers"] = _wrappers(value, where)
-        elif key in rules_by_name:
-            rule_options[key] = _rule_options(rules_by_name[key], value, where)
         else:
-            raise ConfigError(f"{where}: unknown key '{key}' in {TABLE}")
+            rule = next((rule for rule in _rules() if rule.name == key), None)
+            if rule is None:
+                raise ConfigError(f"{where}: unknown key '{key}' in {TABLE}")
+            rule_options[key] = _rule_options(rule, value, where)
     values["rule_options"] = rule_options
     return Config(**values)
+
+
+def _rules() -> tuple[type[Rule], ...]:
+    """Every rule class, imported when a configuration first names a rule or a rule code:
+    loading them all costs more than the rest of a cached run's imports, and a
+    configuration that names none needs none."""
+    from promptlint.checks import all_rules
+
+    return all_rules()
 
 
 def _got(value: Any) -> str:
@@ -468,7 +479,7 @@ def validate_selector(code: str, source: str | None = None) -> str:
     """
     if code in ("ALL", "PRM"):
         return code
-    if code.startswith("PRM") and any(rule.code.startswith(code) for rule in all_rules()):
+    if code.startswith("PRM") and any(rule.code.startswith(code) for rule in _rules()):
         return code
     raise ConfigError(f"unknown rule code '{code}'" + (f" in {source}" if source else ""))
 
@@ -485,7 +496,7 @@ def with_command_line_selection(
     """
     if not (select or extend_select or ignore):
         return config
-    codes = [rule.code for rule in all_rules()]
+    codes = [rule.code for rule in _rules()]
     enabled = set() if select else {code for code in codes if is_rule_enabled(config, code)}
     layer = [(_specificity(s), False, s) for s in (*select, *extend_select)]
     layer += [(_specificity(s), True, s) for s in ignore]

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from promptlint.types import Applicability, Diagnostic, Edit, FileError, Position
+from promptlint.types import Diagnostic, Edit, FileError, Position, select_fixes
 
 # Python's own line terminators. Not `str.splitlines`, which also breaks on form feeds and
 # Unicode separators that are ordinary characters to the tokenizer (and to libcst positions).
@@ -91,16 +91,6 @@ def _splice(source: str, splices: Iterable[_Splice]) -> str:
 
 
 # ----------------------------------------------------------------------------- selection
-
-
-def select_fixes(diagnostics: Iterable[Diagnostic], *, unsafe: bool) -> list[Diagnostic]:
-    """The diagnostics whose fix `--fix` applies: safe ones, and unsafe ones when opted in.
-
-    Display-only fixes are suggestions and never applied; a fix without edits has nothing
-    to apply.
-    """
-    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
-    return [d for d in diagnostics if d.fix is not None and d.fix.edits and d.fix.applicability in allowed]
 
 
 # ----------------------------------------------------------------------------- rounds

@@ -12,6 +12,7 @@ boundaries and be cached as JSON.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 
@@ -116,6 +117,17 @@ class Diagnostic:
     fix: Fix | None = None
     stake: Stake | None = None
     cost: Cost | None = None
+
+
+def select_fixes(diagnostics: Iterable[Diagnostic], *, unsafe: bool) -> list[Diagnostic]:
+    """The diagnostics whose fix `--fix` applies: safe ones, and unsafe ones when opted in.
+
+    Display-only fixes are suggestions and never applied; a fix without edits has nothing
+    to apply. It lives with the types, not in `fixes`, because every report asks it (the
+    `[*]` marker, the fixable count) and a report must not load the fixer to answer.
+    """
+    allowed = {Applicability.SAFE, Applicability.UNSAFE} if unsafe else {Applicability.SAFE}
+    return [d for d in diagnostics if d.fix is not None and d.fix.edits and d.fix.applicability in allowed]
 
 
 @dataclass(frozen=True)

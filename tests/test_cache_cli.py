@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -180,3 +182,25 @@ def test_a_cache_that_cannot_be_written_costs_nothing_but_speed(project: Path) -
     fresh = check(project, "--no-cache")
     assert (first.code, first.out) == (fresh.code, fresh.out)
     assert first.code == 1 and not first.err
+
+
+def test_a_cached_text_report_loads_no_analysis_no_rule_and_not_the_fixer(project: Path) -> None:
+    """An unchanged tree is answered from the cache, so what such a run (pre-commit, an
+    editor) pays is its start: the text report imports neither the analysis, the rules nor
+    the fixer, though it shows findings and whether `--fix` would fix them."""
+    check(project)
+    script = (
+        "import sys\n"
+        "from promptlint.cli import main\n"
+        "try:\n"
+        "    main(['check', '.'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('MODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    process = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True)
+    report, _, modules = process.stdout.rpartition("MODULES ")
+    assert "PRM402" in report
+    loaded = set(modules.split())
+    assert "promptlint.engine" in loaded
+    assert not {"promptlint.fixes", "promptlint.checks", "promptlint.rule", "promptlint.analysis", "promptlint.index"} & loaded

@@ -43,7 +43,7 @@ class OtherFakeRule(Rule):
 
 @pytest.fixture(autouse=True)
 def fake_rules(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(config_module, "all_rules", lambda: (FakeRule, OtherFakeRule))
+    monkeypatch.setattr(config_module, "_rules", lambda: (FakeRule, OtherFakeRule))
 
 
 def write(path: Path, text: str) -> Path:
@@ -406,7 +406,7 @@ def test_every_key_of_the_wrong_type_is_an_error_naming_key_and_type(
 ) -> None:
     from promptlint.checks import all_rules
 
-    monkeypatch.setattr(config_module, "all_rules", all_rules)  # the real rules and their options
+    monkeypatch.setattr(config_module, "_rules", all_rules)  # the real rules and their options
     monkeypatch.chdir(tmp_path)
     assignment = f"{key} = {TOML_VALUES[kind]}\n"
     write(tmp_path / "promptlint.toml", f"[{header}]\n{assignment}" if header else assignment)

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from promptlint import fixes
-from promptlint.fixes import apply_edits, fix_file, select_fixes, unified_diff, write_atomic
-from promptlint.types import Applicability, Diagnostic, Edit, Fix, Position, Span
+from promptlint.fixes import apply_edits, fix_file, unified_diff, write_atomic
+from promptlint.types import Applicability, Diagnostic, Edit, Fix, Position, Span, select_fixes
 
 
 def position_at(text: str, offset: int) -> Position:

@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from promptlint import checks
-from promptlint.fixes import select_fixes
-from promptlint.types import Basis, Diagnostic
+from promptlint.types import Basis, Diagnostic, select_fixes
 
 # Python's own line breaks. `str.splitlines` also splits on form feeds, \x1c-\x1e and
 # U+2028, which would shift every row after them away from the parser's numbering.
@@ -94,7 +92,9 @@ class RuleInfo:
 def rule_info(code: str, name: str) -> RuleInfo:
     """Metadata for `code` from the rule registry, or just the diagnostic's name if no rule
     with that code is registered (a rule removed since a cached run, or a test double)."""
-    rule = checks.rule_by_code_or_name(code)
+    from promptlint.checks import rule_by_code_or_name  # JSON and SARIF only: a text report never loads the rules
+
+    rule = rule_by_code_or_name(code)
     if rule is None:
         return RuleInfo(code=code, name=name, summary=None, docs=None, url=None)
     return RuleInfo(

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from promptlint.fixes import select_fixes
 from promptlint.output.common import (
     is_applicable,
     is_latency,
@@ -32,7 +31,7 @@ from promptlint.output.common import (
 )
 from promptlint.output.money import approx_usd, format_count
 from promptlint.savings import monthly_saving, total_saving
-from promptlint.types import Applicability, Basis, Diagnostic, FileError, Severity
+from promptlint.types import Applicability, Basis, Diagnostic, FileError, Severity, select_fixes
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
