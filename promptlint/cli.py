@@ -184,6 +184,39 @@ def main() -> None:
     """promptlint: find the LLM calls in Python code that waste tokens, money or latency."""
 
 
+
+def run() -> NoReturn:
+    """The installed command: `main`, then an exit that skips the interpreter's teardown.
+
+    A run ends holding up to millions of objects (summaries, analyses, the tokenizer).
+    A normal exit collects and frees each of them before the process ends, which took
+    0.15-0.22 s of a 1.3 s run on a 326-file project; the operating system frees them at
+    once. Everything written is flushed first. A run that cannot end so cleanly (a failed
+    flush, a process or thread still running, an exit status that is not a number) exits
+    the normal way, as the interpreter would report it.
+    """
+    try:
+        main()
+        status: object = EXIT_CLEAN
+    except SystemExit as exit_:
+        status = EXIT_CLEAN if exit_.code is None else exit_.code
+    if not isinstance(status, int) or _still_running():
+        sys.exit(status)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        sys.exit(status)
+    os._exit(status)
+
+
+def _still_running() -> bool:
+    """Whether a worker process or a thread of this run is still alive (an interrupted
+    run's pool), which a normal exit waits for or reaps."""
+    multiprocessing = sys.modules.get("multiprocessing")
+    threading = sys.modules.get("threading")
+    return bool(multiprocessing and multiprocessing.active_children()) or bool(threading and threading.active_count() > 1)
+
 _OUTPUT_FILE = click.option(
     "--output-file",
     "-o",

@@ -298,3 +298,54 @@ def test_jobs_are_capped_at_the_cores(tmp_path: Path) -> None:
     started = [int(line) for line in record.read_text().split()]
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert started and all(1 <= workers <= cores for workers in started), (started, cores)
+
+
+# ----------------------------------------------------------------------------- exit
+
+
+def _project_of_planted_files(tmp_path: Path, count: int) -> Path:
+    project = tmp_path / "many"
+    project.mkdir()
+    for index in range(count):
+        (project / f"bot_{index}.py").write_text(PLANTED, encoding="utf-8")
+    return project
+
+
+def test_the_command_skips_the_interpreters_teardown_and_loses_no_output(tmp_path: Path) -> None:
+    project = _project_of_planted_files(tmp_path, 24)  # enough files for a worker pool
+    marker = tmp_path / "teardown.txt"
+    env = with_sitecustomize(
+        tmp_path,
+        f"""
+        import atexit
+
+        atexit.register(lambda: open({str(marker)!r}, "w").write("torn down"))
+        """,
+    )
+    run = promptlint("check", ".", "--no-cache", "--output-format", "json", cwd=project, env=env)
+    assert run.code == 1, run.err
+    assert len(run.json()) == 24  # every finding written and flushed before the exit
+    assert not marker.exists()  # the interpreter's teardown (atexit, last collection) skipped
+    clean = promptlint("check", ".", "--no-cache", "--select", "PRM201", cwd=project, env=env)
+    assert clean.code == 0 and "All checks passed" in clean.out and not marker.exists()
+
+
+def test_a_thread_still_running_at_the_end_is_waited_for(tmp_path: Path) -> None:
+    project = _project_of_planted_files(tmp_path, 1)
+    marker = tmp_path / "thread.txt"
+    env = with_sitecustomize(
+        tmp_path,
+        f"""
+        import threading, time
+
+        def late():
+            time.sleep(0.5)
+            open({str(marker)!r}, "w").write("finished")
+
+        threading.Thread(target=late).start()
+        """,
+    )
+    run = promptlint("check", ".", "--no-cache", "--output-format", "json", cwd=project, env=env)
+    assert run.code == 1, run.err
+    assert len(run.json()) == 1
+    assert marker.read_text() == "finished"  # exited the normal way, which joins the thread

@@ -109,4 +109,4 @@ def test_wheel_declares_the_console_script(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         entry_points = next(n for n in archive.namelist() if n.endswith(".dist-info/entry_points.txt"))
         text = archive.read(entry_points).decode()
-    assert "promptlint = promptlint.cli:main" in text
+    assert "promptlint = promptlint.cli:run" in text
