@@ -251,8 +251,11 @@ class _Workers:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
-    def run(self, paths: list[str], task: _Task, progress: Progress | None, done: list[int], total: int) -> list[FileAnalysis | FileError]:
-        """Analyse `paths` (in the pool when worth it), in their order."""
+    def run(self, groups: list[tuple[list[str], _Task]], progress: Progress | None, done: list[int], total: int) -> list[list[FileAnalysis | FileError]]:
+        """Analyse each group's paths with its task (in the pool when worth it), in their
+        order. The groups of one round go to the pool together: each batch of work waits
+        for its slowest chunk, and a round's two groups (files new to the run, files read
+        again for the new wrappers) sent one after the other waited twice."""
 
         def advance() -> None:
             done[0] += 1
@@ -261,33 +264,39 @@ class _Workers:
 
         # Once the pool is running, small rounds go to it too: its workers hold the
         # summaries already, and this process building them again cost time and memory.
-        if self.jobs <= 1 or (self._pool is None and len(paths) < MIN_FILES_FOR_POOL):
-            _init_worker(task)
-            results = []
-            for path in paths:
-                results.append(_analyze_in_worker(path))
-                advance()
-            return results
+        if self.jobs <= 1 or (self._pool is None and sum(len(paths) for paths, _ in groups) < MIN_FILES_FOR_POOL):
+            analysed = []
+            for paths, task in groups:
+                _init_worker(task)
+                results = []
+                for path in paths:
+                    results.append(_analyze_in_worker(path))
+                    advance()
+                analysed.append(results)
+            return analysed
         from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor  # a run without a pool never needs it
 
-        ordered = sorted(paths)  # neighbours share imports: keep them in one worker
-        size = max(1, min(16, len(ordered) // (self.jobs * 6)))
-        chunks = [ordered[start : start + size] for start in range(0, len(ordered), size)]
-        results_by_path: dict[str, FileAnalysis | FileError] = {}
         if self._pool is None:
             self._pool = ProcessPoolExecutor(max_workers=self.jobs)
+        chunks = []  # (group number, task, paths)
+        for number, (paths, task) in enumerate(groups):
+            ordered = sorted(paths)  # neighbours share imports: keep them in one worker
+            size = max(1, min(16, len(ordered) // (self.jobs * 6)))
+            chunks += [(number, task, ordered[start : start + size]) for start in range(0, len(ordered), size)]
+        found: list[dict[str, FileAnalysis | FileError]] = [{} for _ in groups]
         try:
-            futures = [self._pool.submit(_analyze_chunk, task, chunk) for chunk in chunks]
-            for chunk, future in zip(chunks, futures):
+            futures = [self._pool.submit(_analyze_chunk, task, chunk) for _, task, chunk in chunks]
+            for (number, _, chunk), future in zip(chunks, futures):
                 for path, result in zip(chunk, future.result()):
-                    results_by_path[path] = result
+                    found[number][path] = result
                     advance()
         except BrokenProcessPool:
             self._close()
-            for path in ordered:
-                if path not in results_by_path:
-                    results_by_path[path] = _isolated(path, task)
-        return [results_by_path[path] for path in paths]
+            for number, (paths, task) in enumerate(groups):
+                for path in paths:
+                    if path not in found[number]:
+                        found[number][path] = _isolated(path, task)
+        return [[found[number][path] for path in paths] for number, (paths, _) in enumerate(groups)]
 
 
 def _analyze_chunk(task: _Task, paths: list[str]) -> list[FileAnalysis | FileError]:
@@ -673,25 +682,42 @@ def _analyze(
     hashes: dict[str, str],
     workers: _Workers,
     progress: Progress | None,
-    slot: str = "",
 ) -> dict[str, FileAnalysis | FileError]:
-    """One round: cached analyses where still valid, the rest analysed. `slot` keeps a
-    wrapper round's re-reading of a file apart from the file's whole analysis in the cache."""
-    results: dict[str, FileAnalysis | FileError] = {}
-    pending = []
-    extra = _round_key(task)
-    for path in paths:
-        cached = cache.get(Path(path), hashes[path], extra, slot)
-        if cached is not None:
-            results[path] = cached
-        else:
-            pending.append(path)
-    done = [len(results)]
-    for path, result in zip(pending, workers.run(pending, task, progress, done, len(paths))):
-        results[path] = result
-        if isinstance(result, FileAnalysis):
-            cache.put(Path(path), hashes[path], result, extra, slot)
-    return results
+    """One round of one task: cached analyses where still valid, the rest analysed."""
+    return _analyze_groups([(paths, task, "")], cache, hashes, workers, progress)[0]
+
+
+def _analyze_groups(
+    groups: list[tuple[list[str], _Task, str]],
+    cache: ResultsCache,
+    hashes: dict[str, str],
+    workers: _Workers,
+    progress: Progress | None,
+) -> list[dict[str, FileAnalysis | FileError]]:
+    """One round of several tasks, each group's files with its task, cached analyses where
+    still valid. A group's slot keeps a wrapper round's re-reading of a file apart from
+    the file's whole analysis in the cache."""
+    found: list[dict[str, FileAnalysis | FileError]] = []
+    pending: list[list[str]] = []
+    for paths, task, slot in groups:
+        results: dict[str, FileAnalysis | FileError] = {}
+        extra = _round_key(task)
+        for path in paths:
+            cached = cache.get(Path(path), hashes[path], extra, slot)
+            if cached is not None:
+                results[path] = cached
+        found.append(results)
+        pending.append([path for path in paths if path not in results])
+    done = [sum(len(results) for results in found)]
+    total = sum(len(paths) for paths, _, _ in groups)
+    analysed = workers.run([(paths, task) for paths, (_, task, _) in zip(pending, groups)], progress, done, total)
+    for (_, task, slot), results, paths, outcomes in zip(groups, found, pending, analysed):
+        extra = _round_key(task)
+        for path, result in zip(paths, outcomes):
+            results[path] = result
+            if isinstance(result, FileAnalysis):
+                cache.put(Path(path), hashes[path], result, extra, slot)
+    return found
 
 
 def _round_key(task: _Task) -> str:
@@ -734,9 +760,10 @@ def _wrapper_rounds(
         # are analysed whole (their entry points and call edges count too).
         seen = [path for path in callers if isinstance(results.get(path), FileAnalysis)]
         fresh = [path for path in callers if path not in results]
-        results.update(_analyze(fresh, task, cache, hashes, workers, progress))
         rereading = replace(task, only=frozenset(new))
-        for path, found in _analyze(seen, rereading, cache, hashes, workers, progress, f"round-{round_number}").items():
+        whole, again = _analyze_groups([(fresh, task, ""), (seen, rereading, f"round-{round_number}")], cache, hashes, workers, progress)
+        results.update(whole)
+        for path, found in again.items():
             if isinstance(found, FileAnalysis):
                 results[path] = _merged(results[path], found)  # type: ignore[arg-type]
     return results, task
