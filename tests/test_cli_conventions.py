@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 import os
+import pstats
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -349,3 +352,12 @@ def test_a_thread_still_running_at_the_end_is_waited_for(tmp_path: Path) -> None
     assert run.code == 1, run.err
     assert len(run.json()) == 1
     assert marker.read_text() == "finished"  # exited the normal way, which joins the thread
+
+
+def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
+    project = _project_of_planted_files(tmp_path, 1)
+    profile = tmp_path / "run.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "promptlint", "check", ".", "--no-cache", "-q"]
+    process = subprocess.run(command, cwd=project, capture_output=True, text=True, timeout=300)
+    assert "PRM402" in process.stdout, process.stderr  # (cProfile itself exits 0 after the program's exit)
+    assert pstats.Stats(str(profile)).total_calls > 0  # the profiler's exit-time report was written
