@@ -340,7 +340,6 @@ class _File:
     size: int
     unsaved: bytes | None = None  # an editor's buffer: there is nothing on disk to read again
     imports: set[str] | None = None
-    calls: set[str] | None = None
     # What `_scan` found in the bytes (None: not scanned yet).
     imports_sdk: bool | None = None
     builds_client: bool = False  # imports an SDK and builds a client with it
@@ -752,7 +751,9 @@ def _wrapper_rounds(
         if not new:
             break
         names |= new
-        callers = sorted(_callers(project_files, new, known, skip))
+        if round_number == 1:
+            calling = _files_calling(project_files)
+        callers = sorted(_callers(calling, new, known, skip))
         if not callers:
             break
         task = replace(task, wrapper_names=frozenset(names), known_wrappers={k: tuple(x) for k, x in known.items()})
@@ -774,15 +775,16 @@ def _wrapper_rounds(
 COMMON_NAME_FILES = 150
 
 
-def _callers(project_files: list[_File], names: set[str], known: dict[str, list[WrapperDef]], skip: set[str]) -> set[str]:
-    """The files that may call one of the wrappers named `names`."""
+def _callers(calling: dict[str, list[_File]], names: set[str], known: dict[str, list[WrapperDef]], skip: set[str]) -> set[str]:
+    """The files that may call one of the wrappers named `names` (`calling`: see
+    `_files_calling`)."""
     found: set[str] = set()
     for name in names:
-        calling = [f for f in project_files if f.path not in skip and name in _called_names(f)]
-        if len(calling) > COMMON_NAME_FILES:
+        callers = [f for f in calling.get(name, ()) if f.path not in skip]
+        if len(callers) > COMMON_NAME_FILES:
             homes = {_module_of(wrapper.path) for wrapper in known[name]}
-            calling = [f for f in calling if _imports_near(f, homes)]
-        found.update(f.path for f in calling)
+            callers = [f for f in callers if _imports_near(f, homes)]
+        found.update(f.path for f in callers)
     return found
 
 
@@ -807,11 +809,15 @@ def _imports_near(file: _File, homes: set[str]) -> bool:
     return False
 
 
-def _called_names(file: _File) -> set[str]:
-    """Every name the file's bytes spell a call of (`name(`), read once."""
-    if file.calls is None:
-        file.calls = prefilter.called_names(file.data)
-    return file.calls
+def _files_calling(project_files: list[_File]) -> dict[str, list[_File]]:
+    """Each name the files' bytes spell a call of (`name(`) -> the files spelling it, from
+    one reading of each file. Asking every file about every wrapper name instead cost
+    1.6 s on the stress tree (109 names x 17,000 files)."""
+    calling: dict[str, list[_File]] = {}
+    for file in project_files:
+        for name in prefilter.called_names(file.data):
+            calling.setdefault(name, []).append(file)
+    return calling
 
 
 def _merged(base: FileAnalysis, extra: FileAnalysis) -> FileAnalysis:
