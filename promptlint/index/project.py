@@ -35,10 +35,14 @@ MAX_MODULE_BYTES = 2_000_000  # the same limit the engine applies to the files i
 MAX_LOOKUP_STEPS = 64  # re-export hops before a name is "unknown"
 MAX_KEPT_TEXTS = 64  # source texts kept for quoting dynamic expressions
 # Module summaries a process keeps from one analysed file to the next, the most recently
-# used first (~0.5 MB each): a tree of 17,000 library files otherwise kept every summary
-# it ever built, over 1 GB in one process. One that is let go is read again when needed.
-# On that tree, 400 kept a worker at 364 MB and 200 at 281 MB, for about 8% more time.
-MAX_KEPT_SUMMARIES = 200
+# used first, bounded by the size of their sources (a summary takes 12-14 bytes of memory
+# per byte of source, on the corpus and on the stress tree alike): a tree of 17,000
+# library files otherwise kept every summary it ever built, over 1 GB in one process. One
+# that is let go is read again when needed. The bound was 200 summaries, which on that
+# tree (modules of ~40 KB) is about this size; counted in summaries it also let go of
+# deepeval's (6 KB each), which its wrapper rounds then parsed again: 227 of the 235
+# files re-read for new wrappers, a third of its run.
+MAX_KEPT_SOURCE_BYTES = 8_000_000
 
 ABSENT = ""  # the recorded hash of a path that did not exist (or could not be read)
 
@@ -88,6 +92,8 @@ class ProjectIndex:
         self.bodies = bodies
         self.max_module_bytes = max_module_bytes
         self._summaries: OrderedDict[str, ModuleSummary | None] = OrderedDict()
+        self._sizes: dict[str, int] = {}  # bytes of source of each summary kept
+        self._kept_bytes = 0
         self._texts: OrderedDict[str, Lines] = OrderedDict()
         self._found: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
         self._symbols: dict[str, tuple[Symbol | None, tuple[str, ...]]] = {}
@@ -100,12 +106,13 @@ class ProjectIndex:
     def start_file(self) -> None:
         """Begin recording what one analysed file's result depends on. Between two files
         (never during one, whose analysis holds on to values of the summaries it read), the
-        least recently used summaries beyond MAX_KEPT_SUMMARIES are let go, with the name
-        lookups that point into them."""
+        least recently used summaries beyond MAX_KEPT_SOURCE_BYTES are let go, with the
+        name lookups that point into them."""
         self._recorded = {}
-        if len(self._summaries) > MAX_KEPT_SUMMARIES:
-            while len(self._summaries) > MAX_KEPT_SUMMARIES * 3 // 4:
-                self._summaries.popitem(last=False)
+        if self._kept_bytes > MAX_KEPT_SOURCE_BYTES:
+            while self._summaries and self._kept_bytes > MAX_KEPT_SOURCE_BYTES * 3 // 4:
+                path, _ = self._summaries.popitem(last=False)
+                self._kept_bytes -= self._sizes.pop(path, 0)
             self._symbols.clear()
 
     def dependencies(self) -> tuple[tuple[str, str], ...]:
@@ -181,13 +188,10 @@ class ProjectIndex:
         self._record(path)
         if path not in self._summaries:
             self._summaries[path] = self._load(path)
+            self._kept_bytes += self._sizes.get(path, 0)
         else:
             self._summaries.move_to_end(path)
         return self._summaries[path]
-
-    def add(self, summary: ModuleSummary) -> None:
-        """Register a summary built elsewhere (the file being analysed)."""
-        self._summaries[summary.path] = summary
 
     def _load(self, path: str) -> ModuleSummary | None:
         try:
@@ -198,6 +202,7 @@ class ProjectIndex:
                     data = handle.read(self.max_module_bytes + 1)
         except OSError:
             return None
+        self._sizes[path] = len(data)
         name, package = module_name_for(path)
         digest = file_hash(data)
         if len(data) > self.max_module_bytes:
