@@ -47,7 +47,7 @@ from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, LLMCa
 # them (`_init_worker`, `analyze_file`, `run_rules`): a run answered from the cache, with
 # nothing changed, imports none of them (40 of a warm run's 150 ms went to importing them).
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
 
     from promptlint.index.project import ProjectIndex
     from promptlint.rule import Rule, RuleContext
@@ -230,15 +230,23 @@ def analyze_file(path: str, index: ProjectIndex, task: _Task) -> FileAnalysis | 
 
 
 class _Workers:
-    """The run's analysis processes: one pool for the whole run, started when a round first
-    has enough files for it. Each worker keeps its project index (the summaries it built or
-    loaded) from round to round; a pool per round started every worker empty, and on two
-    cores the reloading cost what the second core gained. A crashed worker costs only its
-    files, and the next round starts a new pool."""
+    """The run's analysis processes, started when a round first has enough files for them
+    and kept for the whole run. Each keeps its project index (the summaries it built or
+    loaded) from round to round, and a file goes back to the process that analysed it
+    before: a wrapper round reads files again, and a process that had not read one parsed
+    it, and the modules it imports, a second time (on two cores deepeval's rounds were
+    barely faster than on one). So each process is a pool of one, fed by this process: its
+    files first (a file new to the run goes where its folder's files went), then, once
+    its share is done, a batch left to another process (a process that took another's file
+    holds it from then on). A crashed process costs only its files, and the next round
+    starts new processes."""
+
+    IN_FLIGHT = 2  # batches sent ahead to each process, so none waits for the next
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
-        self._pool: ProcessPoolExecutor | None = None
+        self._pools: list[ProcessPoolExecutor] = []
+        self._home: dict[str, int] = {}  # a file or folder -> the process holding its summaries
 
     def __enter__(self) -> _Workers:
         return self
@@ -247,24 +255,25 @@ class _Workers:
         self._close()
 
     def _close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        for pool in self._pools:
+            pool.shutdown(cancel_futures=True)
+        self._pools = []
+        self._home = {}
 
     def run(self, groups: list[tuple[list[str], _Task]], progress: Progress | None, done: list[int], total: int) -> list[list[FileAnalysis | FileError]]:
-        """Analyse each group's paths with its task (in the pool when worth it), in their
-        order. The groups of one round go to the pool together: each batch of work waits
-        for its slowest chunk, and a round's two groups (files new to the run, files read
-        again for the new wrappers) sent one after the other waited twice."""
+        """Analyse each group's paths with its task (in the worker processes when worth
+        it), in their order. The groups of one round are sent together: each batch of work
+        waits for its slowest process, and a round's two groups (files new to the run, files
+        read again for the new wrappers) sent one after the other waited twice."""
 
         def advance() -> None:
             done[0] += 1
             if progress:
                 progress(done[0], total)
 
-        # Once the pool is running, small rounds go to it too: its workers hold the
-        # summaries already, and this process building them again cost time and memory.
-        if self.jobs <= 1 or (self._pool is None and sum(len(paths) for paths, _ in groups) < MIN_FILES_FOR_POOL):
+        # Once the processes run, small rounds go to them too: they hold the summaries
+        # already, and this process building them again cost time and memory.
+        if self.jobs <= 1 or (not self._pools and sum(len(paths) for paths, _ in groups) < MIN_FILES_FOR_POOL):
             analysed = []
             for paths, task in groups:
                 _init_worker(task)
@@ -274,22 +283,32 @@ class _Workers:
                     advance()
                 analysed.append(results)
             return analysed
+        from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor  # a run without a pool never needs it
 
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.jobs)
-        chunks = []  # (group number, task, paths)
-        for number, (paths, task) in enumerate(groups):
-            ordered = sorted(paths)  # neighbours share imports: keep them in one worker
-            size = max(1, min(16, len(ordered) // (self.jobs * 6)))
-            chunks += [(number, task, ordered[start : start + size]) for start in range(0, len(ordered), size)]
+        if not self._pools:
+            self._pools = [ProcessPoolExecutor(max_workers=1) for _ in range(self.jobs)]
+        queues = self._queues(groups)
         found: list[dict[str, FileAnalysis | FileError]] = [{} for _ in groups]
+        running: dict[Future, tuple[int, int, list[str]]] = {}  # -> (process, group, paths)
         try:
-            futures = [self._pool.submit(_analyze_chunk, task, chunk) for _, task, chunk in chunks]
-            for (number, _, chunk), future in zip(chunks, futures):
-                for path, result in zip(chunk, future.result()):
-                    found[number][path] = result
-                    advance()
+            while True:
+                for worker in range(self.jobs):
+                    while sum(1 for w, _, _ in running.values() if w == worker) < self.IN_FLIGHT:
+                        batch = _next_batch(queues, worker)
+                        if batch is None:
+                            break
+                        number, paths = batch
+                        running[self._pools[worker].submit(_analyze_chunk, groups[number][1], paths)] = (worker, number, paths)
+                if not running:
+                    break
+                finished, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    worker, number, paths = running.pop(future)
+                    for path, result in zip(paths, future.result()):
+                        found[number][path] = result
+                        self._home[path] = self._home[os.path.dirname(path)] = worker
+                        advance()
         except BrokenProcessPool:
             self._close()
             for number, (paths, task) in enumerate(groups):
@@ -297,6 +316,34 @@ class _Workers:
                     if path not in found[number]:
                         found[number][path] = _isolated(path, task)
         return [[found[number][path] for path in paths] for number, (paths, _) in enumerate(groups)]
+
+    def _queues(self, groups: list[tuple[list[str], _Task]]) -> list[list[tuple[int, list[str]]]]:
+        """Each process's batches (group number, paths): the files it analysed before, and
+        files new to the run by their folder (neighbours share imports), a new folder to
+        the process with the fewest files so far."""
+        shares: list[list[list[str]]] = [[[] for _ in groups] for _ in range(self.jobs)]
+        counts = [0] * self.jobs
+        for number, (paths, _) in enumerate(groups):
+            for path in sorted(paths):
+                worker = self._home.get(path, self._home.get(os.path.dirname(path)))
+                if worker is None:
+                    worker = self._home[os.path.dirname(path)] = counts.index(min(counts))
+                shares[worker][number].append(path)
+                counts[worker] += 1
+        size = max(1, min(16, sum(counts) // (self.jobs * 6)))
+        return [
+            [(number, paths[start : start + size]) for number, paths in enumerate(share) for start in range(0, len(paths), size)]
+            for share in shares
+        ]
+
+
+def _next_batch(queues: list[list[tuple[int, list[str]]]], worker: int) -> tuple[int, list[str]] | None:
+    """The next batch for a process: the first of its own, else the last of the longest
+    other queue (furthest from where its owner is)."""
+    if queues[worker]:
+        return queues[worker].pop(0)
+    longest = max(range(len(queues)), key=lambda other: len(queues[other]))
+    return queues[longest].pop() if queues[longest] else None
 
 
 def _analyze_chunk(task: _Task, paths: list[str]) -> list[FileAnalysis | FileError]:
