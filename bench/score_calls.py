@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -340,6 +341,7 @@ def _score_all(args: argparse.Namespace) -> int:
         executable = args.promptlint or shutil.which("promptlint")
         if not executable:
             raise SetupError("promptlint is not on PATH: pass --promptlint PATH or --from-dir DIR")
+        executable = os.path.abspath(executable)  # each project runs in its own folder
         if not args.corpus.is_dir():
             raise SetupError(f"corpus folder {args.corpus} not found: pass --corpus DIR")
     elif not args.from_dir.is_dir():
