@@ -206,17 +206,24 @@ def test_analysis_runs_with_automatic_collection_off_and_collects_in_batches(tmp
     assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
-def test_summaries_beyond_the_limit_are_let_go_between_files_and_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from promptlint.index import project
-
-    monkeypatch.setattr(project, "MAX_KEPT_SOURCE_BYTES", 40)  # two of these 19-byte modules
-    write(tmp_path, {f"app/m{n}.py": f"PROMPT = 'prompt {n}'\n" for n in range(4)})
-    index = ProjectIndex(tmp_path)
-    paths = [canonical(tmp_path / "app" / f"m{n}.py") for n in range(4)]
+def _read_modules_in_turn(root: Path, count: int, *, lines: int = 1) -> tuple[ProjectIndex, list[str]]:
+    """An index that read `count` modules of `lines` lines (about 20 bytes each), each as its own file's
+    analysis would, and then began another file (when summaries beyond the bound go)."""
+    write(root, {f"app/m{n}.py": f"PROMPT = 'prompt {n}'\n" * lines for n in range(count)})
+    index = ProjectIndex(root)
+    paths = [canonical(root / "app" / f"m{n}.py") for n in range(count)]
     for path in paths:
         index.start_file()
         assert index.summary(path) is not None
     index.start_file()
+    return index, paths
+
+
+def test_summaries_beyond_the_limit_are_let_go_between_files_and_read_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from promptlint.index import project
+
+    monkeypatch.setattr(project, "MAX_KEPT_SOURCE_BYTES", 40)  # two of these 19-byte modules
+    index, paths = _read_modules_in_turn(tmp_path, 4)
     assert 1 <= len(index._summaries) <= 2
     assert paths[-1] in index._summaries  # the most recently used stay
     symbol = index.lookup("app.m0.PROMPT", None)  # let go, and read again
@@ -227,13 +234,7 @@ def test_many_small_summaries_are_all_kept(tmp_path: Path) -> None:
     """The bound is the size of the sources, not their number: a project of many small
     modules (deepeval's are 6 KB on average) keeps every summary from file to file, so a
     wrapper round that reads a file again does not parse it again."""
-    write(tmp_path, {f"app/m{n}.py": f"PROMPT = 'prompt {n}'\n" * 50 for n in range(400)})
-    index = ProjectIndex(tmp_path)
-    paths = [canonical(tmp_path / "app" / f"m{n}.py") for n in range(400)]
-    for path in paths:
-        index.start_file()
-        assert index.summary(path) is not None
-    index.start_file()
+    index, paths = _read_modules_in_turn(tmp_path, 400, lines=50)
     parsed = index.parsed
     for path in paths:
         index.start_file()
