@@ -201,14 +201,25 @@ def run() -> NoReturn:
         status: object = EXIT_CLEAN
     except SystemExit as exit_:
         status = EXIT_CLEAN if exit_.code is None else exit_.code
-    if not isinstance(status, int) or _still_running() or sys.gettrace() is not None or sys.getprofile() is not None:
+    if not isinstance(status, int) or _still_running() or _observed():
         sys.exit(status)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: closed when the program started (`>&-`)
+                stream.flush()
     except (OSError, ValueError):
         sys.exit(status)
     os._exit(status)
+
+
+def _observed() -> bool:
+    """Whether a profiler, a debugger or coverage watches this process: a trace or profile
+    hook, or (Python 3.12 and later, where cProfile and coverage use it) a `sys.monitoring`
+    tool."""
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return True
+    monitoring = getattr(sys, "monitoring", None)
+    return monitoring is not None and any(monitoring.get_tool(tool) is not None for tool in range(6))
 
 
 def _still_running() -> bool:

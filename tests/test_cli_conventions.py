@@ -21,7 +21,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from test_cli import ANSI, PLANTED, _json_report, _on_terminal, codes, copy_fixtures, line_of, promptlint
+from test_cli import ANSI, PLANTED, PROMPTLINT, _json_report, _on_terminal, codes, copy_fixtures, line_of, promptlint
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "promptlint" / "output" / "schemas"
@@ -342,7 +342,7 @@ def test_a_thread_still_running_at_the_end_is_waited_for(tmp_path: Path) -> None
         import threading, time
 
         def late():
-            time.sleep(0.5)
+            time.sleep(2)  # longer than the run: only an exit that waits for it sees it end
             open({str(marker)!r}, "w").write("finished")
 
         threading.Thread(target=late).start()
@@ -352,6 +352,16 @@ def test_a_thread_still_running_at_the_end_is_waited_for(tmp_path: Path) -> None
     assert run.code == 1, run.err
     assert len(run.json()) == 1
     assert marker.read_text() == "finished"  # exited the normal way, which joins the thread
+
+
+@pytest.mark.skipif(os.name != "posix", reason="closes standard output with a POSIX shell")
+def test_a_run_with_standard_output_closed_still_writes_its_report_file(tmp_path: Path) -> None:
+    project = _project_of_planted_files(tmp_path, 1)
+    command = f"'{PROMPTLINT}' check . --no-cache --output-format json -o report.json >&-"
+    process = subprocess.run(command, shell=True, cwd=project, stderr=subprocess.PIPE, text=True, timeout=300)
+    assert process.returncode == 1, process.stderr  # findings, not a crash at exit
+    assert "Traceback" not in process.stderr
+    assert len(json.loads((project / "report.json").read_text(encoding="utf-8"))) == 1
 
 
 def test_a_profiled_run_still_writes_its_profile(tmp_path: Path) -> None:
