@@ -238,8 +238,9 @@ class _Workers:
     barely faster than on one). So each process is a pool of one, fed by this process: its
     files first (a file new to the run goes where its folder's files went), then, once
     its share is done, a batch left to another process (a process that took another's file
-    holds it from then on). A crashed process costs only its files, and the next round
-    starts new processes."""
+    holds it from then on). A process that dies costs only the batches it held: the others
+    take its queue, then its files are analysed one by one in processes of their own, and
+    the next round starts new processes."""
 
     IN_FLIGHT = 2  # batches sent ahead to each process, so none waits for the next
 
@@ -283,38 +284,53 @@ class _Workers:
                     advance()
                 analysed.append(results)
             return analysed
-        from concurrent.futures import FIRST_COMPLETED, wait
-        from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor  # a run without a pool never needs it
+        from concurrent.futures import FIRST_COMPLETED, wait  # a run without worker processes never needs them
+        from concurrent.futures.process import BrokenProcessPool
 
         if not self._pools:
-            self._pools = [ProcessPoolExecutor(max_workers=1) for _ in range(self.jobs)]
+            self._pools = [_new_pool() for _ in range(self.jobs)]
         queues = self._queues(groups)
         found: list[dict[str, FileAnalysis | FileError]] = [{} for _ in groups]
         running: dict[Future, tuple[int, int, list[str]]] = {}  # -> (process, group, paths)
-        try:
-            while True:
-                for worker in range(self.jobs):
-                    while sum(1 for w, _, _ in running.values() if w == worker) < self.IN_FLIGHT:
-                        batch = _next_batch(queues, worker)
-                        if batch is None:
-                            break
-                        number, paths = batch
+        dead: set[int] = set()
+        crashed: list[tuple[int, list[str]]] = []  # the batches dead processes held
+        while True:
+            for worker in sorted(set(range(self.jobs)) - dead):
+                while sum(1 for w, _, _ in running.values() if w == worker) < self.IN_FLIGHT:
+                    batch = _next_batch(queues, worker)
+                    if batch is None:
+                        break
+                    number, paths = batch
+                    try:
                         running[self._pools[worker].submit(_analyze_chunk, groups[number][1], paths)] = (worker, number, paths)
-                if not running:
-                    break
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    worker, number, paths = running.pop(future)
-                    for path, result in zip(paths, future.result()):
-                        found[number][path] = result
-                        self._home[path] = self._home[os.path.dirname(path)] = worker
-                        advance()
-        except BrokenProcessPool:
+                    except BrokenProcessPool:  # it died after its last batch was collected
+                        dead.add(worker)
+                        crashed.append(batch)
+                        break
+            if not running:
+                break
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                worker, number, paths = running.pop(future)
+                try:
+                    outcomes = future.result()
+                except BrokenProcessPool:
+                    dead.add(worker)  # its queue goes to the others
+                    crashed.append((number, paths))
+                    continue
+                for path, result in zip(paths, outcomes):
+                    found[number][path] = result
+                    self._home[path] = self._home[os.path.dirname(path)] = worker
+                    advance()
+        if dead:
+            # A process died on one of its files (or on the batch sent with them): each is
+            # analysed alone to find which, once no process of the run is left (forking
+            # beside their threads could deadlock the child); the next round starts anew.
             self._close()
-            for number, (paths, task) in enumerate(groups):
+            for number, paths in crashed + [batch for queue in queues for batch in queue]:
                 for path in paths:
-                    if path not in found[number]:
-                        found[number][path] = _isolated(path, task)
+                    found[number][path] = _isolated(path, groups[number][1])
+                    advance()
         return [[found[number][path] for path in paths] for number, (paths, _) in enumerate(groups)]
 
     def _queues(self, groups: list[tuple[list[str], _Task]]) -> list[list[tuple[int, list[str]]]]:
@@ -335,6 +351,18 @@ class _Workers:
             [(number, paths[start : start + size]) for number, paths in enumerate(share) for start in range(0, len(paths), size)]
             for share in shares
         ]
+
+
+def _new_pool() -> ProcessPoolExecutor:
+    """A pool of one process. Where processes are forked, it is forked now: a pool forks
+    on its first task, and then would fork while the other pools' threads run (a child
+    forked with threads running can deadlock on a lock one of them held, cpython#90622)."""
+    from concurrent.futures.process import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=1)
+    if getattr(pool, "_safe_to_dynamically_spawn_children", True) is False and hasattr(pool, "_launch_processes"):
+        pool._launch_processes()  # what its first `submit` does under fork, before any thread
+    return pool
 
 
 def _next_batch(queues: list[list[tuple[int, list[str]]]], worker: int) -> tuple[int, list[str]] | None:

@@ -4,6 +4,7 @@ of its own takes another's remaining work."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from dataclasses import replace
 
@@ -20,7 +21,7 @@ def _which_process(path: str) -> tuple[int, str]:
     return os.getpid(), path
 
 
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="the patched worker function reaches the processes by fork")
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="the patched worker function reaches the processes by fork")
 def test_a_file_read_again_is_queued_for_the_process_that_analysed_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "_analyze_in_worker", _which_process)
     paths = [f"/project/package{n % 4}/module{n}.py" for n in range(64)]

@@ -202,11 +202,11 @@ class ProjectIndex:
                     data = handle.read(self.max_module_bytes + 1)
         except OSError:
             return None
-        self._sizes[path] = len(data)
         name, package = module_name_for(path)
         digest = file_hash(data)
         if len(data) > self.max_module_bytes:
             return ModuleSummary(path, name, package, digest, error="too large to read as an imported module")
+        self._sizes[path] = len(data)
         if self.store is not None:
             cached = self.store.get(digest, name, package, path)
             if cached is not None:
