@@ -338,9 +338,9 @@ def _score_all(args: argparse.Namespace) -> int:
 
     executable = None
     if args.from_dir is None:
-        executable = args.promptlint or shutil.which("promptlint")
+        executable = shutil.which(args.promptlint or "promptlint")
         if not executable:
-            raise SetupError("promptlint is not on PATH: pass --promptlint PATH or --from-dir DIR")
+            raise SetupError(f"{args.promptlint or 'promptlint'} is not an executable (nor on PATH): pass --promptlint PATH or --from-dir DIR")
         executable = os.path.abspath(executable)  # each project runs in its own folder
         if not args.corpus.is_dir():
             raise SetupError(f"corpus folder {args.corpus} not found: pass --corpus DIR")
