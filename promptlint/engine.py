@@ -773,9 +773,9 @@ def _analyze_groups(
     the file's whole analysis in the cache."""
     found: list[dict[str, FileAnalysis | FileError]] = []
     pending: list[list[str]] = []
-    for paths, task, slot in groups:
+    keys = [_round_key(task) for _, task, _ in groups]
+    for (paths, _, slot), extra in zip(groups, keys):
         results: dict[str, FileAnalysis | FileError] = {}
-        extra = _round_key(task)
         for path in paths:
             cached = cache.get(Path(path), hashes[path], extra, slot)
             if cached is not None:
@@ -785,8 +785,7 @@ def _analyze_groups(
     done = [sum(len(results) for results in found)]
     total = sum(len(paths) for paths, _, _ in groups)
     analysed = workers.run([(paths, task) for paths, (_, task, _) in zip(pending, groups)], progress, done, total)
-    for (_, task, slot), results, paths, outcomes in zip(groups, found, pending, analysed):
-        extra = _round_key(task)
+    for (_, _, slot), extra, results, paths, outcomes in zip(groups, keys, found, pending, analysed):
         for path, result in zip(paths, outcomes):
             results[path] = result
             if isinstance(result, FileAnalysis):
