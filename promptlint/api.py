@@ -36,6 +36,10 @@ class RunOptions:
     unsafe_fixes: bool = False
     today: date | None = None
     progress: Callable[[int, int], None] | None = None
+    #: Import genai-prices in a process of its own while linking and the rules run, with
+    #: more than one job: a process that lints once (the command) gains the import's
+    #: time, one that lints again and again would start a process each time.
+    price_helper: bool = False
 
 
 def available_cpus() -> int:
@@ -103,6 +107,7 @@ def lint_paths(
         overrides=overrides,
         today=options.today,
         progress=options.progress,
+        price_helper=options.price_helper and (_jobs(options.jobs) or available_cpus()) > 1,
     )
     return only_files(result, [Path(paths[0])]) if stdin_text is not None else result
 

@@ -329,7 +329,7 @@ def check(
     # report goes to stderr (or to --output-file).
     report = _Report(output_file, to_stderr=stdin_text is not None and fix and not diff)
     progress = _Progress(enabled=not quiet)
-    options = api.RunOptions(jobs=jobs, use_cache=not no_cache, unsafe_fixes=unsafe_fixes, progress=progress)
+    options = api.RunOptions(jobs=jobs, use_cache=not no_cache, unsafe_fixes=unsafe_fixes, progress=progress, price_helper=True)
     if diff or fix:
         outcome = api.fix_paths(paths, config, options, write=fix and not diff, stdin_text=stdin_text)
         progress.close()

@@ -1200,7 +1200,10 @@ def lint(
     overrides: dict[Path, str] | None = None,
     today: date | None = None,
     progress: Progress | None = None,
+    price_helper: bool = False,
 ) -> LintResult:
+    """Lint `paths`. `price_helper`: genai-prices may be imported in a process of its own
+    (`price_helper`), for a process that lints once and has a core to spare."""
     today = today or date.today()
     cache = ResultsCache(config.root, config_fingerprint(config), enabled=use_cache and not overrides)
     stats = cache.file_stats()
@@ -1217,21 +1220,25 @@ def lint(
         return replace(found, analysed=list(last.analysed), dependents={path: list(readers) for path, readers in last.dependents})
     run = analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress, cache=cache)
     analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
-    analyses = link_entry_points(analyses, run.targets)
-    reported = reported_files(analyses, given)
-    key = _run_key(analyses, errors, today, reported)
-    diagnostics = cache.get_findings(key)
-    if diagnostics is None:
-        from promptlint import pricing
+    from promptlint import pricing
 
-        judged = [a for a in analyses if _may_report(a, reported)]
-        rule_errors: list[FileError] = []
-        prices = pricing.PriceMemo(cache.load(PRICES_FILENAME)) if cache.enabled else None
-        with pricing.remembering(prices):
-            diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]
-        if prices is not None and prices.changed:
-            cache.store(PRICES_FILENAME, prices.to_json())
-        errors = [*errors, *(e for e in rule_errors if e.filename in reported)]
+    prices = pricing.PriceMemo(cache.load(PRICES_FILENAME)) if cache.enabled else None
+    # A run with calls and no prices remembered will likely price a finding: genai-prices
+    # is imported beside linking and the rules, on another core, from now on.
+    beside = price_helper and not (prices and prices.entries) and any(a.calls for a in analyses)
+    with pricing.imported_beside(beside):
+        analyses = link_entry_points(analyses, run.targets)
+        reported = reported_files(analyses, given)
+        key = _run_key(analyses, errors, today, reported)
+        diagnostics = cache.get_findings(key)
+        if diagnostics is None:
+            judged = [a for a in analyses if _may_report(a, reported)]
+            rule_errors: list[FileError] = []
+            with pricing.remembering(prices):
+                diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]
+            if prices is not None and prices.changed:
+                cache.store(PRICES_FILENAME, prices.to_json())
+            errors = [*errors, *(e for e in rule_errors if e.filename in reported)]
     given_analyses = [a for a in analyses if a.filename in given]
     dependents: dict[str, list[str]] = {}
     for analysis in given_analyses:

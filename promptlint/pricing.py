@@ -16,15 +16,17 @@ import hashlib
 import importlib.util
 import os
 import re
+import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING
 
 from promptlint import __version__, models
+from promptlint.price_helper import HelperUnavailable, PriceHelper
 from promptlint.types import Basis, Cost, Stake
 
 if TYPE_CHECKING:
@@ -113,7 +115,7 @@ class PriceMemo:
             except TypeError:
                 pass  # not an entry this version wrote: look it up again
         found = _from_genai_prices(model, provider, datetime.now(timezone.utc))
-        self.entries[key] = None if found is None else [found.model_id, found.provider, found.input, found.output, found.cache_read, found.cache_write]
+        self.entries[key] = None if found is None else list(astuple(found))
         self.changed = True
         return found
 
@@ -133,6 +135,45 @@ def remembering(memo: PriceMemo | None) -> Iterator[None]:
         yield
     finally:
         _MEMO = previous
+
+
+# --------------------------------------------------------------------------- imported beside
+
+_HELPER: PriceHelper | None = None
+
+
+@contextmanager
+def imported_beside(wanted: bool) -> Iterator[None]:
+    """Within: genai-prices is imported in a process of its own, started now, and today's
+    prices are asked there (`price_helper`), when `wanted` and genai-prices is installed
+    and not imported in this process yet."""
+    global _HELPER
+    if not wanted or _HELPER is not None or "genai_prices" in sys.modules or importlib.util.find_spec("genai_prices") is None:
+        yield
+        return
+    with PriceHelper(_answer, _import_genai_prices) as helper:
+        _HELPER = helper
+        try:
+            yield
+        finally:
+            _HELPER = None
+
+
+def _import_genai_prices() -> None:
+    from genai_prices.data_snapshot import get_snapshot
+
+    get_snapshot()
+
+
+def _answer(question: list) -> object:
+    """The helper's answer to a question `_from_genai_prices` or `_suggestions` asks."""
+    if question[0] == "price":
+        _, model, provider, when = question
+        found = _genai_prices_lookup(model, provider, datetime.fromisoformat(when))
+        return None if found is None else list(astuple(found))
+    if question[0] == "suggestions":
+        return list(_suggestion_ids())
+    raise ValueError(f"not a question for genai-prices: {question[0]!r}")
 
 
 def _genai_prices_source() -> str | None:
@@ -304,6 +345,16 @@ def _apply(override: ModelOverride, base: ModelPrices | None, model: str, provid
 
 
 def _from_genai_prices(model: str, provider: str | None, when: datetime) -> ModelPrices | None:
+    if _HELPER is not None:
+        try:
+            answer = _HELPER.ask(["price", model, provider, when.isoformat()])
+            return None if answer is None else ModelPrices(*answer)  # type: ignore[misc]
+        except (HelperUnavailable, TypeError):
+            pass  # asked here instead
+    return _genai_prices_lookup(model, provider, when)
+
+
+def _genai_prices_lookup(model: str, provider: str | None, when: datetime) -> ModelPrices | None:
     from genai_prices.data_snapshot import get_snapshot
 
     named, ref = models.split_model_ref(model)
@@ -346,6 +397,17 @@ def _base(price: Decimal | TieredPrices | None) -> float | None:
 @cache
 def _suggestions() -> tuple[str, ...]:
     """Spellings to suggest: rules/models.yaml ids and the main providers' genai-prices ids."""
+    if _HELPER is not None:
+        try:
+            answer = _HELPER.ask(["suggestions"])
+            if isinstance(answer, list) and all(isinstance(item, str) for item in answer):
+                return tuple(answer)
+        except HelperUnavailable:
+            pass
+    return _suggestion_ids()
+
+
+def _suggestion_ids() -> tuple[str, ...]:
     from genai_prices.data_snapshot import get_snapshot
 
     ids = set(models.known_model_ids())

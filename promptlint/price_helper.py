@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: MIT
+"""genai-prices imported in a process of its own, beside linking and the rules.
+
+Importing genai-prices costs about 0.15 s. A run that needs it needs it in the middle of
+its rules, usually just after building the tokenizer (about 0.2 s), and the two ran one
+after the other on one core while the other core sat idle: 0.3–0.4 s of the rules phase
+of deepeval, ragas and babyagi. A `PriceHelper` forks a process that imports genai-prices
+at once and answers `pricing`'s questions over a pipe (one JSON line each way), while this
+process goes on linking and running the rules.
+
+It is never needed for an answer. It is started only where forking is safe (Linux, no
+other thread running: a child forked beside threads can deadlock on a lock one of them
+held); when it cannot start, dies, answers with an error or takes longer than `TIMEOUT`,
+it is stopped and the question is answered in this process, as without it. It lives
+for one lint run, and is killed at its end whether it was asked or not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import sys
+import threading
+from collections.abc import Callable
+
+#: Seconds to wait for one answer, the import included.
+TIMEOUT = 10.0
+
+
+class HelperUnavailable(Exception):
+    """The helper gave no usable answer: ask in this process."""
+
+
+class PriceHelper:
+    """A forked process that imports genai-prices and answers questions with `answer`."""
+
+    def __init__(self, answer: Callable[[list], object], warm_up: Callable[[], object]) -> None:
+        self._answer = answer
+        self._warm_up = warm_up
+        self._pid: int | None = None
+        self._to: int | None = None  # the pipe this process writes questions to
+        self._from = None  # the buffered end answers are read from
+
+    def start(self) -> None:
+        """Fork the helper, where that is safe; otherwise it stays unavailable."""
+        if not sys.platform.startswith("linux") or threading.active_count() > 1:
+            return
+        questions_read, questions_write = os.pipe()
+        answers_read, answers_write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (questions_read, questions_write, answers_read, answers_write):
+                os.close(fd)
+            return
+        if pid == 0:  # the helper: never returns
+            os.close(questions_write)
+            os.close(answers_read)
+            self._serve(questions_read, answers_write)
+        os.close(questions_read)
+        os.close(answers_write)
+        self._pid, self._to, self._from = pid, questions_write, os.fdopen(answers_read, "rb")
+
+    def ask(self, question: list) -> object:
+        """The helper's answer to `question`; HelperUnavailable when there is none."""
+        if self._to is None or self._from is None:
+            raise HelperUnavailable
+        try:
+            os.write(self._to, json.dumps(question).encode() + b"\n")
+            ready, _, _ = select.select([self._from], [], [], TIMEOUT)
+            line = self._from.readline() if ready else b""
+            answer = json.loads(line) if line else None
+        except (OSError, ValueError):
+            answer = None
+        if not (isinstance(answer, dict) and "answer" in answer):
+            self.stop()  # dead, stuck, or an error it raised: ask here from now on
+            raise HelperUnavailable
+        return answer["answer"]
+
+    def stop(self) -> None:
+        """Kill the helper (it may still be importing) and reap it."""
+        if self._to is not None:
+            os.close(self._to)
+        if self._from is not None:
+            self._from.close()
+        if self._pid is not None:
+            try:
+                os.kill(self._pid, 9)
+                os.waitpid(self._pid, 0)
+            except OSError:
+                pass
+        self._pid = self._to = self._from = None
+
+    def __enter__(self) -> PriceHelper:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _serve(self, questions: int, answers: int) -> None:
+        """The helper's life: import, then answer each question line until the pipe
+        closes. Ends with `os._exit`, so none of the parent's exit handlers and buffered
+        output run twice."""
+        try:
+            self._warm_up()
+            with os.fdopen(questions, "rb") as reader, os.fdopen(answers, "wb") as writer:
+                for line in reader:
+                    try:
+                        reply = {"answer": self._answer(json.loads(line))}
+                    except Exception as exc:  # noqa: BLE001 - the parent asks again itself, and sees it raised there
+                        reply = {"error": f"{type(exc).__name__}: {exc}"}
+                    writer.write(json.dumps(reply).encode() + b"\n")
+                    writer.flush()
+        finally:
+            os._exit(0)

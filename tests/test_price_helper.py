@@ -1,0 +1,168 @@
+# SPDX-License-Identifier: MIT
+"""The process that imports genai-prices beside the rules (`price_helper`): it answers
+what this process would, and when it cannot (not started, dead, stuck, raising), the
+answer comes from this process instead. Forking is what it needs, so these run on Linux."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from test_cli import copy_fixtures, promptlint
+from test_cli_conventions import with_sitecustomize
+
+from promptlint import price_helper, pricing
+from promptlint.api import available_cpus
+from promptlint.price_helper import HelperUnavailable, PriceHelper
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the helper is forked on Linux only")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _nothing() -> None:
+    pass
+
+
+def test_it_answers_from_a_process_of_its_own() -> None:
+    with PriceHelper(lambda question: [question[1] * 2, os.getpid()], _nothing) as helper:
+        doubled, pid = helper.ask(["double", 21])
+        assert doubled == 42
+        assert pid != os.getpid() and _alive(pid)
+        assert helper.ask(["double", "ab"])[0] == "abab"  # one process for every question
+    assert not _alive(pid)  # killed and reaped at the end
+
+
+def test_an_error_it_raises_makes_it_unavailable() -> None:
+    def answer(question: list) -> object:
+        raise LookupError(question[0])
+
+    with PriceHelper(answer, _nothing) as helper:
+        with pytest.raises(HelperUnavailable):
+            helper.ask(["anything"])
+        with pytest.raises(HelperUnavailable):  # stopped: never asked again
+            helper.ask(["anything"])
+
+
+def test_a_helper_that_dies_is_unavailable_and_reaped() -> None:
+    with PriceHelper(lambda question: os._exit(3), _nothing) as helper:
+        pid = helper._pid
+        assert pid is not None
+        with pytest.raises(HelperUnavailable):
+            helper.ask(["die"])
+        assert helper._pid is None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # no zombie left
+
+
+def test_a_stuck_helper_is_given_up_after_the_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(price_helper, "TIMEOUT", 0.2)
+    with PriceHelper(lambda question: None, lambda: time.sleep(60)) as helper:
+        pid = helper._pid
+        started = time.monotonic()
+        with pytest.raises(HelperUnavailable):
+            helper.ask(["price"])
+        assert time.monotonic() - started < 5
+    assert pid is not None and not _alive(pid)
+
+
+def test_stopping_kills_a_helper_still_importing() -> None:
+    helper = PriceHelper(lambda question: None, lambda: time.sleep(60))
+    helper.start()
+    pid = helper._pid
+    assert pid is not None
+    started = time.monotonic()
+    helper.stop()
+    assert time.monotonic() - started < 5 and not _alive(pid)
+
+
+def test_it_is_not_forked_beside_another_thread() -> None:
+    release = threading.Event()
+    thread = threading.Thread(target=release.wait)
+    thread.start()
+    try:
+        with PriceHelper(lambda question: 1, _nothing) as helper:
+            assert helper._pid is None
+            with pytest.raises(HelperUnavailable):
+                helper.ask(["price"])
+    finally:
+        release.set()
+        thread.join()
+
+
+# ----------------------------------------------------------------------------- pricing through it
+
+
+def test_prices_through_the_helper_are_the_prices_found_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    when = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    here = [pricing._genai_prices_lookup(model, None, when) for model in ("gpt-4o", "claude-sonnet-4-5", "no-such-model-x")]
+    with PriceHelper(pricing._answer, pricing._import_genai_prices) as helper:
+        monkeypatch.setattr(pricing, "_HELPER", helper)
+        asked = [pricing._from_genai_prices(model, None, when) for model in ("gpt-4o", "claude-sonnet-4-5", "no-such-model-x")]
+        assert helper._pid is not None  # still there: every question was answered
+        assert list(helper.ask(["suggestions"])) == list(pricing._suggestion_ids())
+    assert asked == here
+    assert here[0] is not None and here[2] is None
+
+
+def test_without_an_answer_the_price_is_found_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    when = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    with PriceHelper(lambda question: ["a", "b"], _nothing) as helper:  # an answer that is not prices
+        monkeypatch.setattr(pricing, "_HELPER", helper)
+        assert pricing._from_genai_prices("gpt-4o", None, when) == pricing._genai_prices_lookup("gpt-4o", None, when)
+    with PriceHelper(lambda question: os._exit(1), _nothing) as helper:  # a helper that dies
+        monkeypatch.setattr(pricing, "_HELPER", helper)
+        assert pricing._from_genai_prices("gpt-4o", None, when) == pricing._genai_prices_lookup("gpt-4o", None, when)
+
+
+def test_no_helper_once_genai_prices_is_imported_here() -> None:
+    pricing.lookup("gpt-4o")  # genai-prices is now imported in this process
+    with pricing.imported_beside(True):
+        assert pricing._HELPER is None
+
+
+
+# ----------------------------------------------------------------------------- the installed command
+
+LOGGING = """
+import json, os
+from promptlint import price_helper
+asked = price_helper.PriceHelper.ask
+def ask(self, question):
+    answer = asked(self, question)
+    with open(os.environ["ASKED_LOG"], "a", encoding="utf-8") as log:
+        log.write(json.dumps(question) + "\\n")
+    return answer
+price_helper.PriceHelper.ask = ask
+"""
+
+
+@pytest.mark.skipif(available_cpus() < 2, reason="the command starts the helper only with a core to spare")
+@pytest.mark.parametrize("helper_fails", [False, True], ids=["helper", "helper-dies-importing"])
+def test_the_command_prices_through_the_helper_as_it_does_without(tmp_path: Path, helper_fails: bool) -> None:
+    project = copy_fixtures(tmp_path, "plain")
+    source = LOGGING + ("from promptlint import pricing\npricing._import_genai_prices = lambda: os._exit(1)\n" if helper_fails else "")
+    log = tmp_path / "asked.jsonl"
+    env = {**with_sitecustomize(tmp_path, source), "ASKED_LOG": str(log)}
+    alone = promptlint("check", "plain", "--no-cache", "-j1", "--output-format", "json", cwd=project, env=env)
+    assert not log.exists()  # one job: no helper
+    helped = promptlint("check", "plain", "--no-cache", "-j2", "--output-format", "json", cwd=project, env=env)
+    assert (alone.code, helped.code) == (1, 1), helped.err
+    assert helped.json() == alone.json()
+    assert any(finding["cost"]["usd_per_1m_calls"] for finding in alone.json())  # priced findings
+    if helper_fails:
+        assert not log.exists()  # asked, found it dead, priced here
+    else:
+        assert '"price"' in log.read_text(encoding="utf-8")
