@@ -62,8 +62,32 @@ def test_an_sdk_method_named_as_a_value_is_selected(source: bytes) -> None:
     assert prefilter.has_distinctive_call(source)
 
 
-def test_a_method_name_that_only_starts_like_an_sdk_method_is_not() -> None:
-    assert not prefilter.has_distinctive_call(b"self.messages.created_at = now\n")
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"self.messages.created_at = now\n",
+        b"client.models.generate_contents(x)\n",
+        b"registry.runs.created\n",
+        b"client.completions.",  # the path, with no method after it
+        b"client.beta.threads.create_run(x)\n",
+    ],
+)
+def test_a_method_name_that_only_starts_like_an_sdk_method_is_not(source: bytes) -> None:
+    assert not prefilter.has_distinctive_call(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"x.chat.completions.stream",  # at the very end of the file
+        b"client.beta.threads.create_and_run_poll(assistant_id=a)\n",  # any suffix
+        b"out = client.models.generate_content(model=m, contents=c)\n",
+        b"a.messages.created_at = 1\nb = client.messages.parse(x)\n",  # a later hit of the same path
+        b"r = client.responses.create(\n",
+    ],
+)
+def test_each_distinctive_path_and_method_is_found(source: bytes) -> None:
+    assert prefilter.has_distinctive_call(source)
 
 
 def test_a_client_module_builds_a_client() -> None:
