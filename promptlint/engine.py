@@ -27,6 +27,7 @@ import gc
 import hashlib
 import itertools
 import os
+import re
 import signal
 import threading
 import traceback
@@ -415,8 +416,9 @@ class _File:
     """A file of the run as selection sees it: its hash and size, taken as it is read, and
     what selection asks of its bytes (`_scan`). The bytes are not kept: held for a whole
     tree of site-packages they were 200 MB, which stayed resident after they were let go,
-    and which every forked worker carried. What needs them later (the scan, a file's call
-    names for wrapper rounds, its entry points) reads the file again, one at a time."""
+    and which every forked worker carried. They are scanned as they are read; what needs them
+    later (a file's call names for wrapper rounds, its entry points, the scan of a file
+    whose hash came from its stat) reads the file again, one at a time."""
 
     path: str  # canonical
     module: str
@@ -441,15 +443,17 @@ class _File:
             return b""  # gone since it was read: it spells nothing
 
 
-def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError], stats: FileStats | None = None) -> list[_File]:
-    """The files of a run, each read and hashed, or with `stats` (the last run's hashes by
-    file stat), hashed only when its stat changed."""
+def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError], stats: FileStats | None, configured: re.Pattern[bytes] | None) -> list[_File]:
+    """The files of a run, each read, hashed and scanned for selection (`_scan_bytes`,
+    while the bytes are at hand: reading the stress tree's 17,000 files a second time for
+    the scan cost 0.4 s), or with `stats` (the last run's hashes by file stat), hashed
+    only when its stat changed (a file not read is scanned when selection needs it)."""
     found = []
     for path in paths:
         module, package = module_name_for(path)
         if path in overrides:
             data = overrides[path].encode("utf-8", "surrogatepass")
-            found.append(_File(path, module, package, file_hash(data), len(data), data))
+            found.append(_scan_bytes(_File(path, module, package, file_hash(data), len(data), data), data, configured))
             continue
         info = None
         if stats is not None:
@@ -469,29 +473,38 @@ def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileErro
         digest = file_hash(data)
         if stats is not None and info is not None:
             stats.record(path, info, digest)
-        found.append(_File(path, module, package, digest, len(data)))
+        found.append(_scan_bytes(_File(path, module, package, digest, len(data)), data, configured))
     return found
 
 
-def _scan(project: list[_File], config: Config) -> None:
-    """Read each file again, one at a time, for what selection asks of its bytes: its
-    imports, whether it imports an SDK and builds a client, and whether it spells a call
-    that may reach an SDK (rule 1 of `select`)."""
+def _configured_calls(config: Config) -> re.Pattern[bytes] | None:
+    """The pattern of calls of the configured wrappers (None without any)."""
     _, wrapper_calls = prefilter.configured_wrapper_names(config.wrappers)
-    configured = prefilter.name_calls(wrapper_calls)
+    return prefilter.name_calls(wrapper_calls)
+
+
+def _scan(project: list[_File], config: Config) -> None:
+    """Read each file not scanned yet again for what selection asks of its bytes."""
+    configured = _configured_calls(config)
     for file in project:
-        if file.imports_sdk is not None:
-            continue
-        data = file.data
-        if file.imports is None:
-            file.imports = prefilter.imported_modules(data, file.package)
-        file.imports_sdk = prefilter.sdk_imports(data)
-        file.builds_client = file.imports_sdk and prefilter.builds_client(data)
-        file.spells_call = (
-            (file.imports_sdk and prefilter.may_call_sdk(data))
-            or prefilter.has_distinctive_call(data)
-            or (configured is not None and configured.search(data) is not None)
-        )
+        if file.imports_sdk is None:
+            _scan_bytes(file, file.data, configured)
+
+
+def _scan_bytes(file: _File, data: bytes, configured: re.Pattern[bytes] | None) -> _File:
+    """Record what selection asks of a file's bytes: its imports, whether it imports an
+    SDK and builds a client, and whether it spells a call that may reach an SDK (rule 1
+    of `select`)."""
+    if file.imports is None:
+        file.imports = prefilter.imported_modules(data, file.package)
+    file.imports_sdk = prefilter.sdk_imports(data)
+    file.builds_client = file.imports_sdk and prefilter.builds_client(data)
+    file.spells_call = (
+        (file.imports_sdk and prefilter.may_call_sdk(data))
+        or prefilter.has_distinctive_call(data)
+        or (configured is not None and configured.search(data) is not None)
+    )
+    return file
 
 
 def _imports(file: _File) -> set[str]:
@@ -671,14 +684,15 @@ def gather(paths: Sequence[str | Path], config: Config, overrides: dict[Path, st
     discovered, errors = files.discover([p for p in paths if p not in unsaved], config)
     given = sorted({canonical(p) for p in (*discovered, *unsaved)})
     errors = [replace(e, filename=canonical(e.filename)) for e in errors]
-    project_files = _read(given, overrides_c, errors, stats)
+    configured = _configured_calls(config)
+    project_files = _read(given, overrides_c, errors, stats, configured)
     # A run on some files only (pre-commit passes the changed ones) also reads the files of
     # the project that import them or that they reach.
     subset = any(os.path.isfile(p) or Path(p) in unsaved for p in paths)
     if subset:
         others, _ = files.discover([config.root], config)
         extra = sorted({canonical(p) for p in others} - set(given))
-        project_files += _read(extra, overrides_c, [], stats)
+        project_files += _read(extra, overrides_c, [], stats, configured)
     return Tree(given, project_files, errors, subset, overrides_c, {f.path: f.content_hash for f in project_files})
 
 
