@@ -95,10 +95,8 @@ def _imports(data: bytes, words: tuple[bytes, ...]) -> bool:
     return False
 
 
-def _calls(data: bytes, stems: tuple[bytes, ...], *, as_values: bool = False) -> bool:
-    """Whether the bytes spell a call of one of `stems` (see `_SDKS`); with `as_values`,
-    also a method named without a call (`create = client.chat.completions.create`, a
-    bound method passed to a helper or to `functools.partial`)."""
+def _calls(data: bytes, stems: tuple[bytes, ...]) -> bool:
+    """Whether the bytes spell a call of one of `stems` (see `_SDKS`)."""
     for stem in stems:
         capital = stem.endswith(b"*")  # a capitalized suffix: `Chat*` is `ChatOpenAI(`
         suffixed = stem.endswith(b"+")  # any suffix: `Anthropic+` is `AnthropicBedrock(`
@@ -115,8 +113,6 @@ def _calls(data: bytes, stems: tuple[bytes, ...], *, as_values: bool = False) ->
                     position += 1
             elif position < len(data) and data[position] in _IDENTIFIER:
                 continue  # `.created(` is not `.create(`
-            if as_values:
-                return True
             while position < len(data) and data[position] in _SPACE:
                 position += 1
             if position < len(data) and data[position] == 40:  # "("
@@ -198,11 +194,12 @@ def _names_distinctive(data: bytes) -> bool:
     for path, methods in _DISTINCTIVE.items():
         start = 0
         while (index := data.find(path, start)) >= 0:
-            start = index + len(path)
+            after = index + len(path)
             for method in methods:
-                end = start + len(method)
-                if data.startswith(method, start) and (method.endswith(b"_") or end >= len(data) or data[end] not in _IDENTIFIER):
+                end = after + len(method)
+                if data.startswith(method, after) and (method.endswith(b"_") or end >= len(data) or data[end] not in _IDENTIFIER):
                     return True
+            start = after - 1  # the path's last "." may start it again (`.messages.messages.create`)
     return False
 
 

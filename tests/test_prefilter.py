@@ -84,6 +84,8 @@ def test_a_method_name_that_only_starts_like_an_sdk_method_is_not(source: bytes)
         b"out = client.models.generate_content(model=m, contents=c)\n",
         b"a.messages.created_at = 1\nb = client.messages.parse(x)\n",  # a later hit of the same path
         b"r = client.responses.create(\n",
+        b"x.messages.messages.create(\n",  # the path twice in a row: the second starts at the first's last dot
+        b"self.models.models.generate_content(c)\n",
     ],
 )
 def test_each_distinctive_path_and_method_is_found(source: bytes) -> None:
