@@ -20,8 +20,10 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import sys
 import threading
+import time
 from collections.abc import Callable
 
 #: Seconds to wait for one answer, the import included.
@@ -40,7 +42,7 @@ class PriceHelper:
         self._warm_up = warm_up
         self._pid: int | None = None
         self._to: int | None = None  # the pipe this process writes questions to
-        self._from = None  # the buffered end answers are read from
+        self._from: int | None = None  # the pipe answers are read from
 
     def start(self) -> None:
         """Fork the helper, where that is safe; otherwise it stays unavailable."""
@@ -54,13 +56,18 @@ class PriceHelper:
             for fd in (questions_read, questions_write, answers_read, answers_write):
                 os.close(fd)
             return
-        if pid == 0:  # the helper: never returns
-            os.close(questions_write)
-            os.close(answers_read)
-            self._serve(questions_read, answers_write)
+        if pid == 0:  # the helper: never returns, whatever happens (a Ctrl-C included)
+            status = 1
+            try:
+                os.close(questions_write)
+                os.close(answers_read)
+                self._serve(questions_read, answers_write)
+                status = 0
+            finally:
+                os._exit(status)
         os.close(questions_read)
         os.close(answers_write)
-        self._pid, self._to, self._from = pid, questions_write, os.fdopen(answers_read, "rb")
+        self._pid, self._to, self._from = pid, questions_write, answers_read
 
     def ask(self, question: list) -> object:
         """The helper's answer to `question`; HelperUnavailable when there is none."""
@@ -68,8 +75,7 @@ class PriceHelper:
             raise HelperUnavailable
         try:
             os.write(self._to, json.dumps(question).encode() + b"\n")
-            ready, _, _ = select.select([self._from], [], [], TIMEOUT)
-            line = self._from.readline() if ready else b""
+            line = self._read_line(time.monotonic() + TIMEOUT)
             answer = json.loads(line) if line else None
         except (OSError, ValueError):
             answer = None
@@ -78,19 +84,36 @@ class PriceHelper:
             raise HelperUnavailable
         return answer["answer"]
 
+    def _read_line(self, deadline: float) -> bytes:
+        """One answer line, or b"" when the helper closes its end or the deadline passes
+        first (the whole line is waited for against it, not only its first byte)."""
+        assert self._from is not None
+        parts: list[bytes] = []
+        while not parts or not parts[-1].endswith(b"\n"):
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self._from], [], [], max(0.0, left)) if left > 0 else ([], [], [])
+            chunk = os.read(self._from, 1 << 16) if ready else b""
+            if not chunk:
+                return b""
+            parts.append(chunk)
+        return b"".join(parts)
+
     def stop(self) -> None:
         """Kill the helper (it may still be importing) and reap it."""
-        if self._to is not None:
-            os.close(self._to)
-        if self._from is not None:
-            self._from.close()
-        if self._pid is not None:
-            try:
-                os.kill(self._pid, 9)
-                os.waitpid(self._pid, 0)
-            except OSError:
-                pass
+        pid, ends = self._pid, (self._to, self._from)
         self._pid = self._to = self._from = None
+        if pid is not None:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass  # gone already
+        for end in ends:
+            if end is not None:
+                try:
+                    os.close(end)
+                except OSError:
+                    pass
 
     def __enter__(self) -> PriceHelper:
         self.start()
@@ -101,17 +124,14 @@ class PriceHelper:
 
     def _serve(self, questions: int, answers: int) -> None:
         """The helper's life: import, then answer each question line until the pipe
-        closes. Ends with `os._exit`, so none of the parent's exit handlers and buffered
-        output run twice."""
-        try:
-            self._warm_up()
-            with os.fdopen(questions, "rb") as reader, os.fdopen(answers, "wb") as writer:
-                for line in reader:
-                    try:
-                        reply = {"answer": self._answer(json.loads(line))}
-                    except Exception as exc:  # noqa: BLE001 - the parent asks again itself, and sees it raised there
-                        reply = {"error": f"{type(exc).__name__}: {exc}"}
-                    writer.write(json.dumps(reply).encode() + b"\n")
-                    writer.flush()
-        finally:
-            os._exit(0)
+        closes. Its caller ends it with `os._exit`, so none of the parent's exit handlers
+        and buffered output run twice."""
+        self._warm_up()
+        with os.fdopen(questions, "rb") as reader, os.fdopen(answers, "wb") as writer:
+            for line in reader:
+                try:
+                    reply = {"answer": self._answer(json.loads(line))}
+                except Exception as exc:  # noqa: BLE001 - the parent asks again itself, and sees it raised there
+                    reply = {"error": f"{type(exc).__name__}: {exc}"}
+                writer.write(json.dumps(reply).encode() + b"\n")
+                writer.flush()

@@ -348,10 +348,26 @@ def _from_genai_prices(model: str, provider: str | None, when: datetime) -> Mode
     if _HELPER is not None:
         try:
             answer = _HELPER.ask(["price", model, provider, when.isoformat()])
-            return None if answer is None else ModelPrices(*answer)  # type: ignore[misc]
-        except (HelperUnavailable, TypeError):
+        except HelperUnavailable:
             pass  # asked here instead
+        else:
+            if answer is None or _are_prices(answer):
+                return None if answer is None else ModelPrices(*answer)  # type: ignore[misc]
+            _HELPER.stop()  # not what it was asked for: ask here from now on
     return _genai_prices_lookup(model, provider, when)
+
+
+def _are_prices(answer: object) -> bool:
+    """Whether a helper's answer holds ModelPrices' fields: two ids, two prices, two
+    optional prices."""
+    if not (isinstance(answer, list) and len(answer) == 6):
+        return False
+    number = (int, float)
+    return (
+        all(isinstance(item, str) for item in answer[:2])
+        and all(isinstance(item, number) and not isinstance(item, bool) for item in answer[2:4])
+        and all(item is None or isinstance(item, number) and not isinstance(item, bool) for item in answer[4:])
+    )
 
 
 def _genai_prices_lookup(model: str, provider: str | None, when: datetime) -> ModelPrices | None:
