@@ -61,6 +61,11 @@ class FileStats:
         self._racy = False
         self.updated: dict[str, list[int | str]] = {}
 
+    @property
+    def recorded(self) -> bool:
+        """Whether a run recorded its files' stats (not the first run with this cache)."""
+        return bool(self._entries)
+
     def known_hash(self, path: str, info: os.stat_result) -> str | None:
         """The recorded hash of `path` if its stat is the one recorded and not racy (never
         on Windows, whose `st_ctime` is the creation time: no write moves it)."""

@@ -414,11 +414,11 @@ def _isolated(path: str, task: _Task) -> FileAnalysis | FileError:
 @dataclass
 class _File:
     """A file of the run as selection sees it: its hash and size, taken as it is read, and
-    what selection asks of its bytes (`_scan`). The bytes are not kept: held for a whole
+    what selection asks of its bytes (`_scan_bytes`). The bytes are not kept: held for a whole
     tree of site-packages they were 200 MB, which stayed resident after they were let go,
-    and which every forked worker carried. They are scanned as they are read; what needs them
-    later (a file's call names for wrapper rounds, its entry points, the scan of a file
-    whose hash came from its stat) reads the file again, one at a time."""
+    and which every forked worker carried. They are scanned as they are read when no last run
+    may answer instead (`_read`); what needs them later (a file's call names for wrapper
+    rounds, its entry points, the scan otherwise) reads the file again, one at a time."""
 
     path: str  # canonical
     module: str
@@ -427,7 +427,7 @@ class _File:
     size: int
     unsaved: bytes | None = None  # an editor's buffer: there is nothing on disk to read again
     imports: set[str] | None = None
-    # What `_scan` found in the bytes (None: not scanned yet).
+    # What `_scan_bytes` found in the bytes (None: not scanned yet).
     imports_sdk: bool | None = None
     builds_client: bool = False  # imports an SDK and builds a client with it
     spells_call: bool = False  # spells a call an SDK or a configured wrapper is made with
@@ -444,15 +444,19 @@ class _File:
 
 
 def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError], stats: FileStats | None, configured: re.Pattern[bytes] | None) -> list[_File]:
-    """The files of a run, each read, hashed and scanned for selection (`_scan_bytes`,
-    while the bytes are at hand: reading the stress tree's 17,000 files a second time for
-    the scan cost 0.4 s), or with `stats` (the last run's hashes by file stat), hashed
-    only when its stat changed (a file not read is scanned when selection needs it)."""
+    """The files of a run, each read and hashed, or with `stats` (the last run's hashes by
+    file stat), hashed only when its stat changed. Without a last run to answer from (the
+    cache off, or nothing recorded yet), each file read is scanned for selection as well
+    (`_scan_bytes`) while its bytes are at hand: reading the stress tree's 17,000 files a
+    second time for the scan cost 0.4 s. With one, the run may be answered from the cache
+    after the hashing, and the scan waits until selection needs it."""
+    scan = stats is None or not stats.recorded
     found = []
     for path in paths:
         module, package = module_name_for(path)
         if path in overrides:
             data = overrides[path].encode("utf-8", "surrogatepass")
+            # An editor's buffer: its bytes are held anyway, and scanned now.
             found.append(_scan_bytes(_File(path, module, package, file_hash(data), len(data), data), data, configured))
             continue
         info = None
@@ -473,7 +477,8 @@ def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileErro
         digest = file_hash(data)
         if stats is not None and info is not None:
             stats.record(path, info, digest)
-        found.append(_scan_bytes(_File(path, module, package, digest, len(data)), data, configured))
+        file = _File(path, module, package, digest, len(data))
+        found.append(_scan_bytes(file, data, configured) if scan else file)
     return found
 
 
@@ -484,7 +489,8 @@ def _configured_calls(config: Config) -> re.Pattern[bytes] | None:
 
 
 def _scan(project: list[_File], config: Config) -> None:
-    """Read each file not scanned yet again for what selection asks of its bytes."""
+    """Scan the files not scanned as they were read (their hash came from their stat),
+    reading each again."""
     configured = _configured_calls(config)
     for file in project:
         if file.imports_sdk is None:
@@ -1234,25 +1240,24 @@ def lint(
         return replace(found, analysed=list(last.analysed), dependents={path: list(readers) for path, readers in last.dependents})
     run = analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress, cache=cache)
     analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
-    from promptlint import pricing
+    analyses = link_entry_points(analyses, run.targets)
+    reported = reported_files(analyses, given)
+    key = _run_key(analyses, errors, today, reported)
+    diagnostics = cache.get_findings(key)
+    if diagnostics is None:
+        from promptlint import pricing
 
-    prices = pricing.PriceMemo(cache.load(PRICES_FILENAME)) if cache.enabled else None
-    # A run with calls and no prices remembered will likely price a finding: genai-prices
-    # is imported beside linking and the rules, on another core, from now on.
-    beside = price_helper and not (prices and prices.entries) and any(a.calls for a in analyses)
-    with pricing.imported_beside(beside):
-        analyses = link_entry_points(analyses, run.targets)
-        reported = reported_files(analyses, given)
-        key = _run_key(analyses, errors, today, reported)
-        diagnostics = cache.get_findings(key)
-        if diagnostics is None:
-            judged = [a for a in analyses if _may_report(a, reported)]
-            rule_errors: list[FileError] = []
-            with pricing.remembering(prices):
-                diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]
-            if prices is not None and prices.changed:
-                cache.store(PRICES_FILENAME, prices.to_json())
-            errors = [*errors, *(e for e in rule_errors if e.filename in reported)]
+        judged = [a for a in analyses if _may_report(a, reported)]
+        rule_errors: list[FileError] = []
+        prices = pricing.PriceMemo(cache.load(PRICES_FILENAME)) if cache.enabled else None
+        # Rules over calls with no prices remembered will likely price a finding: genai-prices
+        # is imported beside them, on another core, while they build the tokenizer.
+        beside = price_helper and not (prices and prices.entries) and any(a.calls for a in judged)
+        with pricing.imported_beside(beside), pricing.remembering(prices):
+            diagnostics = [d for d in run_rules(judged, config, today=today, read_source=reader, errors=rule_errors) if d.filename in reported]
+        if prices is not None and prices.changed:
+            cache.store(PRICES_FILENAME, prices.to_json())
+        errors = [*errors, *(e for e in rule_errors if e.filename in reported)]
     given_analyses = [a for a in analyses if a.filename in given]
     dependents: dict[str, list[str]] = {}
     for analysis in given_analyses:
