@@ -36,7 +36,7 @@ class RunOptions:
     unsafe_fixes: bool = False
     today: date | None = None
     progress: Callable[[int, int], None] | None = None
-    #: Import genai-prices in a process of its own while linking and the rules run, with
+    #: Import genai-prices in a process of its own while the rules run, with
     #: more than one job: a process that lints once (the command) gains the import's
     #: time, one that lints again and again would start a process each time.
     price_helper: bool = False

@@ -450,7 +450,7 @@ def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileErro
     (`_scan_bytes`) while its bytes are at hand: reading the stress tree's 17,000 files a
     second time for the scan cost 0.4 s. With one, the run may be answered from the cache
     after the hashing, and the scan waits until selection needs it."""
-    scan = stats is None or not stats.recorded
+    scan = stats is None or not stats.recorded or os.name == "nt"  # Windows: no stat is trusted
     found = []
     for path in paths:
         module, package = module_name_for(path)

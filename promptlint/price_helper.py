@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: MIT
-"""genai-prices imported in a process of its own, beside linking and the rules.
+"""genai-prices imported in a process of its own, beside the rules.
 
 Importing genai-prices costs about 0.15 s. A run that needs it needs it in the middle of
 its rules, usually just after building the tokenizer (about 0.2 s), and the two ran one
 after the other on one core while the other core sat idle: 0.3–0.4 s of the rules phase
 of deepeval, ragas and babyagi. A `PriceHelper` forks a process that imports genai-prices
 at once and answers `pricing`'s questions over a pipe (one JSON line each way), while this
-process goes on linking and running the rules.
+process goes on running the rules.
 
 It is never needed for an answer. It is started only where forking is safe (Linux, no
 other thread running: a child forked beside threads can deadlock on a lock one of them
@@ -50,21 +50,29 @@ class PriceHelper:
             return
         questions_read, questions_write = os.pipe()
         answers_read, answers_write = os.pipe()
+        # A Ctrl-C is held back across the fork: raised in the child before its `try`, it
+        # would return into this process's code as a second copy of the run.
+        interrupt = {signal.SIGINT}
+        signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)
         try:
             pid = os.fork()
         except OSError:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
             for fd in (questions_read, questions_write, answers_read, answers_write):
                 os.close(fd)
             return
-        if pid == 0:  # the helper: never returns, whatever happens (a Ctrl-C included)
+        if pid == 0:  # the helper: never returns, whatever happens
             status = 1
             try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)  # a Ctrl-C ends it at once
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
                 os.close(questions_write)
                 os.close(answers_read)
                 self._serve(questions_read, answers_write)
                 status = 0
             finally:
                 os._exit(status)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
         os.close(questions_read)
         os.close(answers_write)
         self._pid, self._to, self._from = pid, questions_write, answers_read
@@ -91,7 +99,7 @@ class PriceHelper:
         parts: list[bytes] = []
         while not parts or not parts[-1].endswith(b"\n"):
             left = deadline - time.monotonic()
-            ready, _, _ = select.select([self._from], [], [], max(0.0, left)) if left > 0 else ([], [], [])
+            ready, _, _ = select.select([self._from], [], [], left) if left > 0 else ([], [], [])
             chunk = os.read(self._from, 1 << 16) if ready else b""
             if not chunk:
                 return b""
@@ -102,18 +110,20 @@ class PriceHelper:
         """Kill the helper (it may still be importing) and reap it."""
         pid, ends = self._pid, (self._to, self._from)
         self._pid = self._to = self._from = None
-        if pid is not None:
-            try:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-            except OSError:
-                pass  # gone already
-        for end in ends:
-            if end is not None:
+        try:
+            if pid is not None:
                 try:
-                    os.close(end)
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
                 except OSError:
-                    pass
+                    pass  # gone already
+        finally:
+            for end in ends:
+                if end is not None:
+                    try:
+                        os.close(end)
+                    except OSError:
+                        pass
 
     def __enter__(self) -> PriceHelper:
         self.start()

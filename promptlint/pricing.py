@@ -416,10 +416,12 @@ def _suggestions() -> tuple[str, ...]:
     if _HELPER is not None:
         try:
             answer = _HELPER.ask(["suggestions"])
-            if isinstance(answer, list) and all(isinstance(item, str) for item in answer):
-                return tuple(answer)
         except HelperUnavailable:
             pass
+        else:
+            if isinstance(answer, list) and all(isinstance(item, str) for item in answer):
+                return tuple(answer)
+            _HELPER.stop()  # not what it was asked for: ask here from now on
     return _suggestion_ids()
 
 
