@@ -52,12 +52,11 @@ class PriceHelper:
         answers_read, answers_write = os.pipe()
         # A Ctrl-C is held back across the fork: raised in the child before its `try`, it
         # would return into this process's code as a second copy of the run.
-        interrupt = {signal.SIGINT}
-        signal.pthread_sigmask(signal.SIG_BLOCK, interrupt)
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # the mask before
         try:
             pid = os.fork()
         except OSError:
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             for fd in (questions_read, questions_write, answers_read, answers_write):
                 os.close(fd)
             return
@@ -65,14 +64,14 @@ class PriceHelper:
             status = 1
             try:
                 signal.signal(signal.SIGINT, signal.SIG_DFL)  # a Ctrl-C ends it at once
-                signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
                 os.close(questions_write)
                 os.close(answers_read)
                 self._serve(questions_read, answers_write)
                 status = 0
             finally:
                 os._exit(status)
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, interrupt)
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
         os.close(questions_read)
         os.close(answers_write)
         self._pid, self._to, self._from = pid, questions_write, answers_read

@@ -6,6 +6,7 @@ answer comes from this process instead. Forking is what it needs, so these run o
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -112,6 +113,19 @@ def test_stopping_kills_a_helper_still_importing() -> None:
     started = time.monotonic()
     helper.stop()
     assert time.monotonic() - started < 5 and not _alive(pid)
+
+
+@pytest.mark.parametrize("blocked", [False, True], ids=["sigint-open", "sigint-blocked"])
+def test_forking_leaves_the_signal_mask_as_it_was(blocked: bool) -> None:
+    # SIGINT is held back across the fork only: afterwards the mask is the caller's again.
+    before = signal.pthread_sigmask(signal.SIG_BLOCK if blocked else signal.SIG_UNBLOCK, {signal.SIGINT})
+    try:
+        with PriceHelper(lambda question: 1, _nothing) as helper:
+            assert helper._pid is not None
+            assert (signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, set())) is blocked
+            assert helper.ask(["one"]) == 1
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def test_it_is_not_forked_beside_another_thread() -> None:
