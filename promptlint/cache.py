@@ -62,14 +62,16 @@ class FileStats:
         self.updated: dict[str, list[int | str]] = {}
 
     @property
-    def recorded(self) -> bool:
-        """Whether a run recorded its files' stats (not the first run with this cache)."""
-        return bool(self._entries)
+    def trusted(self) -> bool:
+        """Whether any file's hash may come from its stat: a run recorded them, on a
+        system whose change time every write moves (not Windows, whose `st_ctime` is the
+        creation time)."""
+        return bool(self._entries) and os.name != "nt"
 
     def known_hash(self, path: str, info: os.stat_result) -> str | None:
         """The recorded hash of `path` if its stat is the one recorded and not racy (never
-        on Windows, whose `st_ctime` is the creation time: no write moves it)."""
-        if os.name == "nt":
+        where stats are not `trusted`)."""
+        if not self.trusted:
             return None
         entry = self._entries.get(path)
         if entry is None or entry[:4] != _stat_key(info):

@@ -446,11 +446,11 @@ class _File:
 def _read(paths: Iterable[str], overrides: dict[str, str], errors: list[FileError], stats: FileStats | None, configured: re.Pattern[bytes] | None) -> list[_File]:
     """The files of a run, each read and hashed, or with `stats` (the last run's hashes by
     file stat), hashed only when its stat changed. Without a last run to answer from (the
-    cache off, or nothing recorded yet), each file read is scanned for selection as well
+    cache off, or no stats to trust), each file read is scanned for selection as well
     (`_scan_bytes`) while its bytes are at hand: reading the stress tree's 17,000 files a
     second time for the scan cost 0.4 s. With one, the run may be answered from the cache
     after the hashing, and the scan waits until selection needs it."""
-    scan = stats is None or not stats.recorded or os.name == "nt"  # Windows: no stat is trusted
+    scan = stats is None or not stats.trusted
     found = []
     for path in paths:
         module, package = module_name_for(path)

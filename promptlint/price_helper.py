@@ -76,20 +76,21 @@ class PriceHelper:
         os.close(answers_write)
         self._pid, self._to, self._from = pid, questions_write, answers_read
 
-    def ask(self, question: list) -> object:
-        """The helper's answer to `question`; HelperUnavailable when there is none."""
+    def ask(self, question: list, valid: Callable[[object], bool] = lambda answer: True) -> object:
+        """The helper's answer to `question`; HelperUnavailable when there is none, or
+        when it is not `valid` (not what was asked for)."""
         if self._to is None or self._from is None:
             raise HelperUnavailable
         try:
             os.write(self._to, json.dumps(question).encode() + b"\n")
             line = self._read_line(time.monotonic() + TIMEOUT)
-            answer = json.loads(line) if line else None
+            reply = json.loads(line) if line else None
         except (OSError, ValueError):
-            answer = None
-        if not (isinstance(answer, dict) and "answer" in answer):
-            self.stop()  # dead, stuck, or an error it raised: ask here from now on
+            reply = None
+        if not (isinstance(reply, dict) and "answer" in reply and valid(reply["answer"])):
+            self.stop()  # dead, stuck, an error it raised, or a wrong answer: ask here from now on
             raise HelperUnavailable
-        return answer["answer"]
+        return reply["answer"]
 
     def _read_line(self, deadline: float) -> bytes:
         """One answer line, or b"" when the helper closes its end or the deadline passes

@@ -347,13 +347,10 @@ def _apply(override: ModelOverride, base: ModelPrices | None, model: str, provid
 def _from_genai_prices(model: str, provider: str | None, when: datetime) -> ModelPrices | None:
     if _HELPER is not None:
         try:
-            answer = _HELPER.ask(["price", model, provider, when.isoformat()])
+            answer = _HELPER.ask(["price", model, provider, when.isoformat()], valid=lambda answer: answer is None or _are_prices(answer))
+            return None if answer is None else ModelPrices(*answer)  # type: ignore[misc]
         except HelperUnavailable:
             pass  # asked here instead
-        else:
-            if answer is None or _are_prices(answer):
-                return None if answer is None else ModelPrices(*answer)  # type: ignore[misc]
-            _HELPER.stop()  # not what it was asked for: ask here from now on
     return _genai_prices_lookup(model, provider, when)
 
 
@@ -415,13 +412,9 @@ def _suggestions() -> tuple[str, ...]:
     """Spellings to suggest: rules/models.yaml ids and the main providers' genai-prices ids."""
     if _HELPER is not None:
         try:
-            answer = _HELPER.ask(["suggestions"])
+            return tuple(_HELPER.ask(["suggestions"], valid=lambda answer: isinstance(answer, list) and all(isinstance(item, str) for item in answer)))  # type: ignore[arg-type]
         except HelperUnavailable:
-            pass
-        else:
-            if isinstance(answer, list) and all(isinstance(item, str) for item in answer):
-                return tuple(answer)
-            _HELPER.stop()  # not what it was asked for: ask here from now on
+            pass  # asked here instead
     return _suggestion_ids()
 
 

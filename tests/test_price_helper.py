@@ -180,10 +180,10 @@ LOGGING = """
 import json, os
 from promptlint import price_helper
 asked = price_helper.PriceHelper.ask
-def ask(self, question):
+def ask(self, question, *rest, **options):
     with open(os.environ["ASKED_LOG"], "a", encoding="utf-8") as log:
         log.write(json.dumps(question) + "\\n")
-    answer = asked(self, question)
+    answer = asked(self, question, *rest, **options)
     with open(os.environ["ASKED_LOG"], "a", encoding="utf-8") as log:
         log.write("answered\\n")
     return answer
