@@ -105,7 +105,9 @@ class CachedRun:
     analysed: tuple[str, ...]  # the given files that were analysed
     reported: tuple[str, ...]  # the files whose findings were reported
     dependencies: tuple[tuple[str, str], ...]  # (path, hash) of every file the analyses read
-    dependents: tuple[tuple[str, tuple[str, ...]], ...]  # a file, and the given files that read it
+    # A file, and the given files that read it, as indexes into `analysed`: the paths
+    # written out were four fifths of the entry, which a warm run reads whole.
+    dependents: tuple[tuple[str, tuple[int, ...]], ...]
 
 
 class ResultsCache:
@@ -168,6 +170,9 @@ class ResultsCache:
             return None
         if any(self._current_hash(path) != digest for path, digest in run.dependencies):
             return None
+        count = len(run.analysed)
+        if any(not 0 <= reader < count for _, readers in run.dependents for reader in readers):
+            return None  # a corrupt entry: its readers name no analysed file
         return run
 
     def get_findings(self, run_key: str) -> list[Diagnostic] | None:

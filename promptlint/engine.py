@@ -1237,7 +1237,8 @@ def lint(
     last = cache.get_run(tree_key)
     if last is not None:
         found = _result(list(last.findings), list(last.errors), len(tree.given), frozenset(last.reported), reader)
-        return replace(found, analysed=list(last.analysed), dependents={path: list(readers) for path, readers in last.dependents})
+        dependents = {path: [last.analysed[i] for i in readers] for path, readers in last.dependents}
+        return replace(found, analysed=list(last.analysed), dependents=dependents)
     run = analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress, cache=cache)
     analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
     analyses = link_entry_points(analyses, run.targets)
@@ -1264,6 +1265,7 @@ def lint(
         for dependency, _ in analysis.dependencies:
             dependents.setdefault(dependency, []).append(analysis.filename)
     read = {dependency for analysis in analyses for dependency in analysis.dependencies}
+    position = {analysis.filename: i for i, analysis in enumerate(given_analyses)}
     cache.put_run(
         key,
         tree_key,
@@ -1273,7 +1275,7 @@ def lint(
             tuple(a.filename for a in given_analyses),
             tuple(sorted(reported)),
             tuple(sorted(read)),
-            tuple((path, tuple(readers)) for path, readers in sorted(dependents.items())),
+            tuple((path, tuple(position[reader] for reader in readers)) for path, readers in sorted(dependents.items())),
         ),
     )
     found = _result(diagnostics, errors, count, reported, reader)

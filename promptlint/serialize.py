@@ -115,14 +115,17 @@ def _decode_union(arms: tuple[Any, ...], data: Any) -> Any:
 def _tuple_decoder(args: tuple[Any, ...]) -> Decoder:
     if len(args) == 2 and args[1] is Ellipsis:
         item = _decoder(args[0])
-        return lambda data: tuple(item(value) for value in _expect(data, list))
+        return lambda data: tuple([item(value) for value in _expect(data, list)])
     items = tuple(_decoder(arg) for arg in args)
+    primitive = all(arg in (str, int, bool) for arg in args)
 
     def decode_fixed(data: Any) -> tuple[Any, ...]:
         values = _expect(data, list)
         if len(items) != len(values):
             raise DecodeError(f"expected {len(items)} items, got {len(values)}")
-        return tuple(item(value) for item, value in zip(items, values, strict=True))
+        if primitive and all(type(value) is arg for arg, value in zip(args, values)):
+            return tuple(values)
+        return tuple([item(value) for item, value in zip(items, values)])
 
     return decode_fixed
 

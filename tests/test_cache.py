@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from promptlint.cache import CACHE_DIRNAME, ResultsCache, file_hash
+from promptlint.cache import CACHE_DIRNAME, CachedRun, ResultsCache, file_hash
 from promptlint.serialize import DecodeError, decode, encode
 from promptlint.types import (
     Argument,
@@ -80,6 +80,8 @@ def rich_analysis(filename: str, dependencies: tuple[tuple[str, str], ...] = ())
 
 # --------------------------------------------------------------------------- codec
 
+EMPTY_RUN = {"findings": [], "errors": [], "analysed": [], "reported": [], "dependencies": [], "dependents": []}
+
 
 def test_codec_round_trips_a_file_analysis_through_json() -> None:
     analysis = rich_analysis("app.py")
@@ -101,6 +103,12 @@ def test_codec_round_trips_a_file_analysis_through_json() -> None:
         (Segment, {"kind": "no-such-kind", "text": ""}),
         (PromptText, {"segments": "abc"}),
         (FileAnalysis, {"filename": "a.py", "calls_from": [["f", "g"]]}),  # inner tuple is not a str
+        (FileAnalysis, {"filename": "a.py", "calls_from": [["f", ["g", 2]]]}),  # a name that is a number
+        (FileAnalysis, {"filename": "a.py", "calls_from": [["f", ["g", None]]]}),
+        (FileAnalysis, {"filename": "a.py", "dependencies": [["b.py", 1]]}),  # a hash that is a number
+        (FileAnalysis, {"filename": "a.py", "dependencies": [["b.py"]]}),  # a pair of one
+        (CachedRun, {**EMPTY_RUN, "dependents": [["b.py", [True]]]}),  # a bool is not an index
+        (CachedRun, {**EMPTY_RUN, "dependents": [["b.py", ["a.py"]]]}),  # the paths of older entries
     ],
 )
 def test_codec_rejects_data_of_the_wrong_shape(tp: type, data: object) -> None:
@@ -223,6 +231,33 @@ def test_unwritable_cache_does_not_fail(tmp_path: Path) -> None:
     cache = ResultsCache(blocked, "fp")
     cache.put(path, digest, FileAnalysis(str(path)))
     assert cache.get(path, digest) is None
+
+
+def test_a_whole_run_keeps_its_readers_by_position_and_refuses_one_out_of_range(tmp_path: Path) -> None:
+    run = CachedRun((), (), ("a.py", "b.py"), ("a.py",), (("p.txt", ""),), (("p.txt", (1, 0)),))
+    ResultsCache(tmp_path, "fp").put_run("analyses", "tree", run)
+    assert ResultsCache(tmp_path, "fp").get_run("tree") == run
+    stored = tmp_path / CACHE_DIRNAME / "findings.json"
+    entry = json.loads(stored.read_text(encoding="utf-8"))
+    for wrong in (2, -1):
+        entry["run"]["dependents"] = [["p.txt", [0, wrong]]]
+        stored.write_text(json.dumps(entry), encoding="utf-8")
+        assert ResultsCache(tmp_path, "fp").get_run("tree") is None
+
+
+def test_a_warm_run_names_the_same_readers_of_each_file_as_a_cold_one(tmp_path: Path) -> None:
+    from promptlint import engine
+    from promptlint.config import Config
+
+    (tmp_path / "prompts.py").write_text('SYSTEM = "Answer in one word."\n', encoding="utf-8")
+    for name in ("a.py", "b.py"):
+        (tmp_path / name).write_text("from prompts import SYSTEM\n" + CALLING.replace('"%s"', "SYSTEM"), encoding="utf-8")
+    cold = engine.lint([tmp_path], Config(root=tmp_path), jobs=1)
+    warm = engine.lint([tmp_path], Config(root=tmp_path), jobs=1)
+    assert not warm.analyses  # answered from the last run, nothing analysed
+    readers = {path: sorted(Path(p).name for p in found) for path, found in cold.dependents.items()}
+    assert readers[str(tmp_path / "prompts.py")] == ["a.py", "b.py"]
+    assert {path: sorted(Path(p).name for p in found) for path, found in warm.dependents.items()} == readers
 
 
 # --------------------------------------------------------------------------- file stats
