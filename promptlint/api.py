@@ -23,9 +23,10 @@ from promptlint.config import Config, ConfigError, load_config, validate_selecto
 from promptlint.engine import LintResult, SourceReader, analyze_run, display_path, link_entry_points, lint
 from promptlint.output.common import printable_path, relative_path
 from promptlint.output.fingerprint import fingerprints
-from promptlint.types import Applicability, Diagnostic, FileError, LLMCall, select_fixes
+from promptlint.types import Applicability, Diagnostic, FileError, select_fixes
 
 if TYPE_CHECKING:
+    from promptlint.analysis.results import LLMCall
     from promptlint.fixes import DroppedFix  # a fix run imports the fixer; a check never does
 
 

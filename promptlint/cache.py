@@ -21,11 +21,14 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from promptlint import __version__
 from promptlint.serialize import DecodeError, decode, encode
-from promptlint.types import Diagnostic, FileAnalysis, FileError
+from promptlint.types import Diagnostic, FileError
+
+if TYPE_CHECKING:
+    from promptlint.analysis.results import FileAnalysis
 
 CACHE_DIRNAME = ".promptlint_cache"
 FINDINGS_FILENAME = "findings.json"  # per-file entries are named by a hash, never this
@@ -105,9 +108,39 @@ class CachedRun:
     analysed: tuple[str, ...]  # the given files that were analysed
     reported: tuple[str, ...]  # the files whose findings were reported
     dependencies: tuple[tuple[str, str], ...]  # (path, hash) of every file the analyses read
-    # A file, and the given files that read it, as indexes into `analysed`: the paths
-    # written out were four fifths of the entry, which a warm run reads whole.
-    dependents: tuple[tuple[str, tuple[int, ...]], ...]
+    # A file the given files read (its index in `dependencies`) and those files (indexes
+    # in `analysed`): written out as paths, they were four fifths of the entry, which a
+    # warm run reads whole.
+    dependents: tuple[tuple[int, tuple[int, ...]], ...]
+
+    @classmethod
+    def of(
+        cls,
+        findings: tuple[Diagnostic, ...],
+        errors: tuple[FileError, ...],
+        analysed: tuple[str, ...],
+        reported: tuple[str, ...],
+        dependencies: tuple[tuple[str, str], ...],
+        dependents: dict[str, list[str]],
+    ) -> CachedRun:
+        """The entry for a run whose given files `dependents` maps each file they read to."""
+        at_dependency: dict[str, int] = {}
+        for i, (path, _) in enumerate(dependencies):
+            at_dependency.setdefault(path, i)
+        at_analysed = {path: i for i, path in enumerate(analysed)}
+        readers = tuple(
+            (at_dependency[path], tuple(at_analysed[reader] for reader in found)) for path, found in sorted(dependents.items())
+        )
+        return cls(findings, errors, analysed, reported, dependencies, readers)
+
+    def readers(self) -> dict[str, list[str]]:
+        """Each file the given files read -> the given files that read it."""
+        return {self.dependencies[i][0]: [self.analysed[j] for j in found] for i, found in self.dependents}
+
+    def consistent(self) -> bool:
+        """Whether every index names an entry (a corrupt or planted entry may not)."""
+        files, readers = len(self.dependencies), len(self.analysed)
+        return all(0 <= i < files and all(0 <= j < readers for j in found) for i, found in self.dependents)
 
 
 class ResultsCache:
@@ -136,6 +169,8 @@ class ResultsCache:
             return None
         if not isinstance(entry, dict) or entry.get("key") != self._key(path, content_hash, extra):
             return None
+        from promptlint.analysis.results import FileAnalysis  # a run answered whole never needs it
+
         try:
             analysis = decode(FileAnalysis, entry.get("analysis"))
         except (DecodeError, TypeError, ValueError):
@@ -170,10 +205,7 @@ class ResultsCache:
             return None
         if any(self._current_hash(path) != digest for path, digest in run.dependencies):
             return None
-        count = len(run.analysed)
-        if any(not 0 <= reader < count for _, readers in run.dependents for reader in readers):
-            return None  # a corrupt entry: its readers name no analysed file
-        return run
+        return run if run.consistent() else None
 
     def get_findings(self, run_key: str) -> list[Diagnostic] | None:
         """The findings of the last run if its analyses saw exactly the same inputs

@@ -36,13 +36,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 from promptlint import __version__, files, prefilter
 from promptlint.cache import CACHE_DIRNAME, PRICES_FILENAME, CachedRun, FileStats, ResultsCache, file_hash
 from promptlint.config import Config, config_fingerprint, is_rule_enabled
 from promptlint.paths import canonical, module_name_for
-from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, LLMCall, WrapperDef
+from promptlint.types import Diagnostic, FileError
 
 # Analysis, the index, the rules, pricing and tokens are imported where a run first needs
 # them (`_init_worker`, `analyze_file`, `run_rules`): a run answered from the cache, with
@@ -50,6 +50,7 @@ from promptlint.types import Diagnostic, FileAnalysis, FileError, Handler, LLMCa
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    from promptlint.analysis.results import FileAnalysis, Handler, LLMCall, WrapperDef
     from promptlint.index.project import ProjectIndex
     from promptlint.rule import Rule, RuleContext
 
@@ -755,19 +756,19 @@ def analyze_tree(
             task = replace(task, wrapper_names=None)
             results = _analyze(sorted(near), task, cache, hashes, workers, progress)
             context = replace(task, wrapper_names=frozenset())
-            analysed = [result for result in results.values() if isinstance(result, FileAnalysis)]
+            analysed = [result for result in results.values() if _is_analysis(result)]
             prompt_files = reported_files(analysed, frozenset(near)) - near
             senders = importers(project_files, set(prompt_files), config) & set(targets)
             results.update(_analyze(sorted(senders - near), context, cache, hashes, workers, progress))
         else:
             results = _analyze(targets, task, cache, hashes, workers, progress)
             results, task = _wrapper_rounds(results, project_files, task, cache, hashes, workers, progress, too_large)
-        reaching = {path for path, result in results.items() if isinstance(result, FileAnalysis) and (result.calls or result.wrappers)}
+        reaching = {path for path, result in results.items() if _is_analysis(result) and (result.calls or result.wrappers)}
         entries = select_entries(project_files, reaching, set(results), config)
         large_entries = {path for path in entries if sizes[path] > MAX_ANALYSED_BYTES}
         too_large |= large_entries
         results.update(_analyze(sorted(entries - large_entries), task, cache, hashes, workers, progress))
-        analyses = [result for _, result in sorted(results.items()) if isinstance(result, FileAnalysis)]
+        analyses = [result for _, result in sorted(results.items()) if _is_analysis(result)]
     for path in sorted(too_large & given_set):
         errors.append(
             FileError(path, f"not analysed: {sizes[path] / 1e6:.1f} MB is over the {MAX_ANALYSED_BYTES / 1e6:.0f} MB limit (generated code? exclude it)")
@@ -818,7 +819,7 @@ def _analyze_groups(
     for (_, _, slot), extra, results, paths, outcomes in zip(groups, keys, found, pending, analysed):
         for path, result in zip(paths, outcomes):
             results[path] = result
-            if isinstance(result, FileAnalysis):
+            if _is_analysis(result):
                 cache.put(Path(path), hashes[path], result, extra, slot)
     return found
 
@@ -830,6 +831,12 @@ def _round_key(task: _Task) -> str:
     known = sorted((name, tuple(sorted(w.function for w in defs))) for name, defs in task.known_wrappers.items())
     only = sorted(task.only) if task.only is not None else None
     return hashlib.blake2b(repr((sorted(task.wrapper_names), known, only)).encode(), digest_size=16).hexdigest()
+
+
+def _is_analysis(result: FileAnalysis | FileError | None) -> TypeGuard[FileAnalysis]:
+    """Whether a file's result is its analysis (not an error). Asked this way because this
+    module does not import `FileAnalysis`: a run answered from the cache never defines it."""
+    return result is not None and not isinstance(result, FileError)
 
 
 def _wrapper_rounds(
@@ -848,7 +855,7 @@ def _wrapper_rounds(
     for round_number in range(1, WRAPPER_ROUNDS + 1):
         known: dict[str, list[WrapperDef]] = {}
         for result in results.values():
-            if isinstance(result, FileAnalysis):
+            if _is_analysis(result):
                 for wrapper in result.wrappers:
                     known.setdefault(wrapper.name, []).append(wrapper)
         new = set(known) - names
@@ -863,13 +870,13 @@ def _wrapper_rounds(
         task = replace(task, wrapper_names=frozenset(names), known_wrappers={k: tuple(x) for k, x in known.items()})
         # Files analysed already are read again for the new wrappers' calls only; the rest
         # are analysed whole (their entry points and call edges count too).
-        seen = [path for path in callers if isinstance(results.get(path), FileAnalysis)]
+        seen = [path for path in callers if _is_analysis(results.get(path))]
         fresh = [path for path in callers if path not in results]
         rereading = replace(task, only=frozenset(new))
         whole, again = _analyze_groups([(fresh, task, ""), (seen, rereading, f"round-{round_number}")], cache, hashes, workers, progress)
         results.update(whole)
         for path, found in again.items():
-            if isinstance(found, FileAnalysis):
+            if _is_analysis(found):
                 results[path] = _merged(results[path], found)  # type: ignore[arg-type]
     return results, task
 
@@ -1237,8 +1244,7 @@ def lint(
     last = cache.get_run(tree_key)
     if last is not None:
         found = _result(list(last.findings), list(last.errors), len(tree.given), frozenset(last.reported), reader)
-        dependents = {path: [last.analysed[i] for i in readers] for path, readers in last.dependents}
-        return replace(found, analysed=list(last.analysed), dependents=dependents)
+        return replace(found, analysed=list(last.analysed), dependents=last.readers())
     run = analyze_tree(tree, config, jobs=jobs, use_cache=use_cache, progress=progress, cache=cache)
     analyses, errors, count, given = run.analyses, run.errors, run.files_checked, run.given
     analyses = link_entry_points(analyses, run.targets)
@@ -1265,17 +1271,16 @@ def lint(
         for dependency, _ in analysis.dependencies:
             dependents.setdefault(dependency, []).append(analysis.filename)
     read = {dependency for analysis in analyses for dependency in analysis.dependencies}
-    position = {analysis.filename: i for i, analysis in enumerate(given_analyses)}
     cache.put_run(
         key,
         tree_key,
-        CachedRun(
+        CachedRun.of(
             tuple(diagnostics),
             tuple(errors),
             tuple(a.filename for a in given_analyses),
             tuple(sorted(reported)),
             tuple(sorted(read)),
-            tuple((path, tuple(position[reader] for reader in readers)) for path, readers in sorted(dependents.items())),
+            dependents,
         ),
     )
     found = _result(diagnostics, errors, count, reported, reader)

@@ -18,16 +18,8 @@ from datetime import date
 from typing import Any, ClassVar
 
 from promptlint.paths import is_test_file
-from promptlint.types import (
-    Applicability,
-    Diagnostic,
-    FileAnalysis,
-    Fix,
-    LLMCall,
-    Severity,
-    Span,
-    Stake,
-)
+from promptlint.analysis.results import FileAnalysis, LLMCall
+from promptlint.types import Applicability, Diagnostic, Fix, Severity, Span, Stake
 
 
 @dataclass(frozen=True)

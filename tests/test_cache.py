@@ -8,7 +8,7 @@ import pytest
 
 from promptlint.cache import CACHE_DIRNAME, CachedRun, ResultsCache, file_hash
 from promptlint.serialize import DecodeError, decode, encode
-from promptlint.types import (
+from promptlint.analysis.results import (
     Argument,
     CallContext,
     FileAnalysis,
@@ -16,13 +16,12 @@ from promptlint.types import (
     LLMCall,
     Loop,
     Message,
-    Position,
     PromptText,
     Segment,
     SegmentKind,
-    Span,
     StringLiteral,
 )
+from promptlint.types import Position, Span
 
 
 def span(row: int) -> Span:
@@ -107,7 +106,7 @@ def test_codec_round_trips_a_file_analysis_through_json() -> None:
         (FileAnalysis, {"filename": "a.py", "calls_from": [["f", ["g", None]]]}),
         (FileAnalysis, {"filename": "a.py", "dependencies": [["b.py", 1]]}),  # a hash that is a number
         (FileAnalysis, {"filename": "a.py", "dependencies": [["b.py"]]}),  # a pair of one
-        (CachedRun, {**EMPTY_RUN, "dependents": [["b.py", [True]]]}),  # a bool is not an index
+        (CachedRun, {**EMPTY_RUN, "dependents": [[0, [True]]]}),  # a bool is not an index
         (CachedRun, {**EMPTY_RUN, "dependents": [["b.py", ["a.py"]]]}),  # the paths of older entries
     ],
 )
@@ -234,13 +233,15 @@ def test_unwritable_cache_does_not_fail(tmp_path: Path) -> None:
 
 
 def test_a_whole_run_keeps_its_readers_by_position_and_refuses_one_out_of_range(tmp_path: Path) -> None:
-    run = CachedRun((), (), ("a.py", "b.py"), ("a.py",), (("p.txt", ""),), (("p.txt", (1, 0)),))
+    readers = {"p.txt": ["b.py", "a.py"], "q.py": ["a.py"]}
+    run = CachedRun.of((), (), ("a.py", "b.py"), ("a.py",), (("p.txt", ""), ("q.py", "")), readers)
+    assert run.readers() == readers
     ResultsCache(tmp_path, "fp").put_run("analyses", "tree", run)
     assert ResultsCache(tmp_path, "fp").get_run("tree") == run
     stored = tmp_path / CACHE_DIRNAME / "findings.json"
     entry = json.loads(stored.read_text(encoding="utf-8"))
-    for wrong in (2, -1):
-        entry["run"]["dependents"] = [["p.txt", [0, wrong]]]
+    for wrong in ([[0, [0, 2]]], [[0, [-1]]], [[2, [0]]], [[-1, [0]]]):
+        entry["run"]["dependents"] = wrong
         stored.write_text(json.dumps(entry), encoding="utf-8")
         assert ResultsCache(tmp_path, "fp").get_run("tree") is None
 

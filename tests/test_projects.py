@@ -29,7 +29,7 @@ import pytest
 from promptlint import api
 from promptlint.config import Config
 from promptlint.engine import analyze_paths, lint
-from promptlint.types import LLMCall, SegmentKind
+from promptlint.analysis.results import LLMCall, SegmentKind
 
 FIXTURES = Path(__file__).parent / "fixtures" / "projects"
 

@@ -16,7 +16,7 @@ import pytest
 
 from promptlint.config import Config
 from promptlint.engine import analyze_paths
-from promptlint.types import LLMCall, PromptText, SegmentKind
+from promptlint.analysis.results import LLMCall, PromptText, SegmentKind
 
 HEADER = """\
 import datetime, inspect, os, random, secrets, sys, textwrap, time, uuid

@@ -16,7 +16,7 @@ import pytest
 
 from promptlint.config import Config
 from promptlint.engine import analyze_paths
-from promptlint.types import LLMCall
+from promptlint.analysis.results import LLMCall
 
 Expected = tuple[str, str, str | None, bool]
 

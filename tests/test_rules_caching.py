@@ -21,7 +21,8 @@ from promptlint.engine import lint
 from promptlint.fixes import fix_file
 from promptlint.rule import Rule
 from promptlint.tokens import count_tokens
-from promptlint.types import Applicability, Diagnostic, LLMCall
+from promptlint.analysis.results import LLMCall
+from promptlint.types import Applicability, Diagnostic
 
 GUIDE = '"Follow the support playbook exactly. " * 400'
 

@@ -17,7 +17,8 @@ from datetime import date
 
 from promptlint.rule import RuleContext
 from promptlint.tokens import count_tokens
-from promptlint.types import Argument, CallContext, Handler, LLMCall, Position, Span
+from promptlint.analysis.results import Argument, CallContext, Handler, LLMCall
+from promptlint.types import Position, Span
 
 
 def _findings(example):

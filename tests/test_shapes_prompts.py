@@ -52,7 +52,7 @@ from pathlib import Path
 
 from promptlint.config import Config
 from promptlint.engine import lint
-from promptlint.types import LLMCall, PromptText, SegmentKind
+from promptlint.analysis.results import LLMCall, PromptText, SegmentKind
 
 # --------------------------------------------------------------------------- helpers
 

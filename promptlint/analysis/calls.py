@@ -40,7 +40,7 @@ from promptlint.config import Wrapper
 from promptlint.index import values as v
 from promptlint.index.project import ProjectIndex
 from promptlint.index.summary import MODULE_FUNCTION, CallInfo, FunctionSummary, ModuleSummary
-from promptlint.types import CallContext, FileAnalysis, LLMCall, Loop, WrapperDef
+from promptlint.analysis.results import CallContext, FileAnalysis, LLMCall, Loop, WrapperDef
 
 MAX_WRAPPER_DEPTH = 3  # wrapper -> wrapper -> wrapper -> SDK
 BATCH_API_MARKERS = ("batches.create", "create_batch", "BatchModelRequests", "batch_completion")

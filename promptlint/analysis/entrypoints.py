@@ -18,7 +18,7 @@ from promptlint.analysis.scope import Scope, lookup, qualify
 from promptlint.index import values as v
 from promptlint.index.summary import MODULE_FUNCTION, FunctionSummary, ModuleSummary
 from promptlint.paths import is_test_file
-from promptlint.types import Handler
+from promptlint.analysis.results import Handler
 
 if TYPE_CHECKING:
     from promptlint.analysis.objects import Objects

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from promptlint.analysis.prompts import UNKNOWN, Prompts
 from promptlint.analysis.scope import Scope, qualify
 from promptlint.index import values as v
-from promptlint.types import Message, PromptText, Segment, SegmentKind
+from promptlint.analysis.results import Message, PromptText, Segment, SegmentKind
 
 CACHE_KEYS = ("cache_control", "prompt_cache_breakpoint", "cachePoint")
 LANGCHAIN_ROLES = {

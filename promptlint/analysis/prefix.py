@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from promptlint.analysis.providers.common import SYSTEM_ROLES
-from promptlint.types import LLMCall, PromptText, Segment
+from promptlint.analysis.results import LLMCall, PromptText, Segment
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,8 @@ from promptlint.analysis.scope import Scope, lookup, qualify
 from promptlint.index import values as v
 from promptlint.index.project import ProjectIndex
 from promptlint.index.summary import Binding
-from promptlint.types import Position, PromptText, Segment, SegmentKind, Span, StringLiteral
+from promptlint.analysis.results import PromptText, Segment, SegmentKind, StringLiteral
+from promptlint.types import Position, Span
 
 MAX_STATIC_CHARS = 400_000  # ~100k tokens: no real prompt is longer; beyond, only the size is kept
 MAX_LIST_ITEMS = 500

@@ -15,7 +15,7 @@ from functools import cache
 from typing import Any
 
 from promptlint.data import load_yaml
-from promptlint.types import Segment, SegmentKind
+from promptlint.analysis.results import Segment, SegmentKind
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 

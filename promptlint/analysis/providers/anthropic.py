@@ -15,7 +15,7 @@ from __future__ import annotations
 from promptlint.analysis.providers.base import CallSite, GeneratedClientProvider
 from promptlint.analysis.providers.common import is_true, max_tokens, structured, tool_choice_forced
 from promptlint.analysis.providers.openai import INSTRUCTOR_METHODS
-from promptlint.types import LLMCall, Message
+from promptlint.analysis.results import LLMCall, Message
 
 PLATFORMS = ("", "Bedrock", "BedrockMantle", "Vertex", "AWS", "Foundry", "GoogleCloud")
 CALL_PATHS = {

@@ -19,7 +19,8 @@ from promptlint.analysis.objects import SdkObject, call_arguments
 from promptlint.analysis.prompts import UNKNOWN, Prompts
 from promptlint.analysis.scope import Scope, lookup
 from promptlint.index import values as v
-from promptlint.types import Argument, CallContext, LLMCall, Position, PromptText, Span
+from promptlint.analysis.results import Argument, CallContext, LLMCall, PromptText
+from promptlint.types import Position, Span
 
 # The SDK whose models a model-id prefix names (LiteLLM "anthropic/...", pydantic-ai "openai:...").
 VENDOR_PREFIXES = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from promptlint.analysis.prompts import UNKNOWN
 from promptlint.analysis.providers.base import CallSite
-from promptlint.types import Message, PromptText
+from promptlint.analysis.results import Message, PromptText
 
 SYSTEM_ROLES = ("system", "developer")
 # Arguments that make the answer a parsed object rather than text for a person.

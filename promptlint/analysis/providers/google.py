@@ -16,7 +16,7 @@ from promptlint.analysis.providers.base import CallSite, Provider
 from promptlint.analysis.providers.common import output_modalities
 from promptlint.analysis.scope import Scope
 from promptlint.index import values as v
-from promptlint.types import LLMCall, Message
+from promptlint.analysis.results import LLMCall, Message
 
 MODEL_CALLS = {("models", "generate_content"), ("models", "generate_content_stream")}
 CHAT_CALLS = {("send_message",), ("send_message_stream",), ("send_message_async",)}

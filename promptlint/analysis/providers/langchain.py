@@ -16,7 +16,7 @@ from promptlint.analysis.providers.base import CallSite, Provider, vendor_of_mod
 from promptlint.analysis.providers.common import leading_system, max_tokens
 from promptlint.analysis.scope import Scope
 from promptlint.index import values as v
-from promptlint.types import LLMCall, Message
+from promptlint.analysis.results import LLMCall, Message
 
 CLASSES = {
     "ChatOpenAI": "openai",

@@ -20,7 +20,7 @@ from promptlint.analysis.providers.common import (
     structured,
     tool_choice_forced,
 )
-from promptlint.types import LLMCall, Message
+from promptlint.analysis.results import LLMCall, Message
 
 INSTRUCTOR_METHODS = ("create", "create_partial", "create_iterable", "create_with_completion")
 METHODS = ("completion", "acompletion", "batch_completion", "text_completion", "atext_completion", "responses", "aresponses")

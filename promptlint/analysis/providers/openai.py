@@ -14,7 +14,7 @@ from promptlint.analysis.providers.common import (
     structured,
     tool_choice_forced,
 )
-from promptlint.types import LLMCall, Message
+from promptlint.analysis.results import LLMCall, Message
 
 CHAT = ("chat", "completions")
 RUNS = ("beta", "threads", "runs")

@@ -10,7 +10,7 @@ from promptlint.analysis.prompts import UNKNOWN
 from promptlint.analysis.providers.base import CallSite, Provider, vendor_of_model
 from promptlint.analysis.providers.common import structured
 from promptlint.index import values as v
-from promptlint.types import LLMCall, Message, PromptText
+from promptlint.analysis.results import LLMCall, Message, PromptText
 
 RUN_METHODS = ("run", "run_sync", "run_stream", "run_stream_sync", "run_stream_events", "iter")
 STREAM_METHODS = ("run_stream", "run_stream_sync", "run_stream_events", "iter")

@@ -14,7 +14,7 @@ from promptlint.analysis.objects import Objects, ProjectFunction
 from promptlint.analysis.providers.base import CallSite, vendor_of_model
 from promptlint.analysis.providers.common import leading_system
 from promptlint.config import Wrapper
-from promptlint.types import LLMCall, Message
+from promptlint.analysis.results import LLMCall, Message
 
 
 def positional_names(site: CallSite, objects: Objects) -> dict[str, str]:

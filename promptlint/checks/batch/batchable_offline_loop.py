@@ -11,17 +11,8 @@ from promptlint import models
 from promptlint.analysis.prefix import all_static_text
 from promptlint.data import load_yaml
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import (
-    Applicability,
-    Basis,
-    Diagnostic,
-    FileAnalysis,
-    Fix,
-    LLMCall,
-    Loop,
-    Span,
-    Stake,
-)
+from promptlint.analysis.results import FileAnalysis, LLMCall, Loop
+from promptlint.types import Applicability, Basis, Diagnostic, Fix, Span, Stake
 
 # Calls that are batch submissions themselves, or helpers that already send many requests
 # at once (`litellm.batch_completion`, LangChain `.batch()`: concurrent, not discounted).

@@ -11,7 +11,8 @@ from promptlint.analysis.providers.anthropic import TEXT_COMPLETIONS_API
 from promptlint.analysis.stability import changes_per_call
 from promptlint.models import ModelInfo, model_info
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import Applicability, Argument, Basis, Diagnostic, Edit, Fix, LLMCall, Stake
+from promptlint.analysis.results import Argument, LLMCall
+from promptlint.types import Applicability, Basis, Diagnostic, Edit, Fix, Stake
 
 #: SDKs that reach Anthropic models and let a caller pass a cache marker.
 SDKS = ("anthropic", "litellm", "langchain")

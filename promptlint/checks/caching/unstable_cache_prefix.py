@@ -10,16 +10,8 @@ from promptlint.analysis.prefix import PrefixPart, ordered_parts
 from promptlint.analysis.stability import changes_per_call
 from promptlint.models import model_info
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import (
-    Applicability,
-    Basis,
-    Diagnostic,
-    Fix,
-    LLMCall,
-    Segment,
-    SegmentKind,
-    Stake,
-)
+from promptlint.analysis.results import LLMCall, Segment, SegmentKind
+from promptlint.types import Applicability, Basis, Diagnostic, Fix, Stake
 
 DYNAMIC_KINDS = tuple(kind.value for kind in SegmentKind if kind.is_dynamic)
 DESCRIPTIONS = {

@@ -9,17 +9,8 @@ from dataclasses import dataclass
 from promptlint.analysis.prefix import all_static_text
 from promptlint.data import load_yaml
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import (
-    Applicability,
-    Basis,
-    Diagnostic,
-    FileAnalysis,
-    Fix,
-    LLMCall,
-    Loop,
-    Span,
-    Stake,
-)
+from promptlint.analysis.results import FileAnalysis, LLMCall, Loop
+from promptlint.types import Applicability, Basis, Diagnostic, Fix, Span, Stake
 
 # Calls that are already concurrent (or queued) by design: a loop around them is not the
 # round-trip-per-item pattern this rule is about.

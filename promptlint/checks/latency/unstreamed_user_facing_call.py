@@ -9,16 +9,8 @@ from typing import Any
 
 from promptlint.data import load_yaml
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import (
-    Applicability,
-    Basis,
-    Diagnostic,
-    Fix,
-    Handler,
-    LLMCall,
-    Position,
-    Stake,
-)
+from promptlint.analysis.results import Handler, LLMCall
+from promptlint.types import Applicability, Basis, Diagnostic, Fix, Position, Stake
 
 # Calls that send many requests at once: there is no single answer to stream.
 BATCH_API_SUFFIXES = ("batches.create", "batch_completion", ".batch", ".abatch")

@@ -18,7 +18,8 @@ from promptlint.checks.models.model_literal import (
 from promptlint.data import load_yaml
 from promptlint.models import TIERS, ModelInfo, current_model, model_info
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import Applicability, Basis, Diagnostic, Fix, LLMCall, Stake
+from promptlint.analysis.results import LLMCall
+from promptlint.types import Applicability, Basis, Diagnostic, Fix, Stake
 
 #: Arguments that give a call's output a type (OpenAI `response_format`, Responses
 #: `text_format`, instructor `response_model`, pydantic-ai `output_type`/`result_type`).

@@ -10,7 +10,8 @@ model ids and retirement calendar, so that logic lives here once.
 from __future__ import annotations
 
 from promptlint.models import ModelInfo, normalize_provider, split_model_ref
-from promptlint.types import Edit, LLMCall, Span
+from promptlint.analysis.results import LLMCall
+from promptlint.types import Edit, Span
 
 #: Client classes whose `model` is a name chosen on a cloud platform (an Azure deployment)
 #: or an id in the platform's own catalogue (Bedrock, Vertex), matched in the qualname.

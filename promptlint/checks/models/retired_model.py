@@ -16,7 +16,8 @@ from promptlint.checks.models.model_literal import (
 )
 from promptlint.models import ModelInfo, model_info
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import Applicability, Diagnostic, Fix, LLMCall, Severity
+from promptlint.analysis.results import LLMCall
+from promptlint.types import Applicability, Diagnostic, Fix, Severity
 
 #: How many `replacement` links to follow when a replacement is itself retired.
 _MAX_REPLACEMENT_HOPS = 5

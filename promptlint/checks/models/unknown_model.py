@@ -12,7 +12,8 @@ from promptlint.analysis.providers.base import vendor_of_model
 from promptlint.checks.models.model_literal import is_azure_deployment, replace_model, written_model
 from promptlint.models import current_model, known_model_ids, model_info, split_model_ref
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import Applicability, Diagnostic, Fix, LLMCall
+from promptlint.analysis.results import LLMCall
+from promptlint.types import Applicability, Diagnostic, Fix
 
 #: How alike an id of an unrecognised family must be to a known id to count as its typo
 #: (difflib ratio); ids of a recognised family (gpt-, claude, gemini, o1/o3/o4) need only

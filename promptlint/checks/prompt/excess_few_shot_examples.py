@@ -11,18 +11,8 @@ from functools import cache
 from promptlint.analysis.prefix import prefix_parts
 from promptlint.data import load_yaml
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import (
-    Applicability,
-    Basis,
-    Diagnostic,
-    Fix,
-    LLMCall,
-    Message,
-    PromptText,
-    Segment,
-    Span,
-    Stake,
-)
+from promptlint.analysis.results import LLMCall, Message, PromptText, Segment
+from promptlint.types import Applicability, Basis, Diagnostic, Fix, Span, Stake
 
 # Stands in for a dynamic segment in the joined prompt text: an example holding one is not
 # a static example (it is the request itself, or examples filled in per call).

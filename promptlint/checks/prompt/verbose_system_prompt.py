@@ -32,21 +32,8 @@ from promptlint.data import load_yaml
 from promptlint.fixes import LineIndex
 from promptlint.pricing import lookup
 from promptlint.rule import Invalid, Rule, RuleContext, Valid
-from promptlint.types import (
-    Applicability,
-    Basis,
-    Diagnostic,
-    Edit,
-    FileAnalysis,
-    Fix,
-    LLMCall,
-    Position,
-    PromptText,
-    Segment,
-    Span,
-    Stake,
-    StringLiteral,
-)
+from promptlint.analysis.results import FileAnalysis, LLMCall, PromptText, Segment, StringLiteral
+from promptlint.types import Applicability, Basis, Diagnostic, Edit, Fix, Position, Span, Stake
 
 # Stands for a dynamic segment while the static text is rewritten: neither a word character
 # nor whitespace, so no phrase can match across it, yet a deleted phrase may precede it.
