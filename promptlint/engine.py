@@ -854,7 +854,9 @@ def _wrapper_rounds(
     names: set[str] = set()
     for round_number in range(1, WRAPPER_ROUNDS + 1):
         known: dict[str, list[WrapperDef]] = {}
-        for result in results.values():
+        # In path order: results arrive in whatever order the workers finish, and which
+        # override of a wrapper `polymorphic` picks first must not depend on it.
+        for _, result in sorted(results.items()):
             if _is_analysis(result):
                 for wrapper in result.wrappers:
                     known.setdefault(wrapper.name, []).append(wrapper)

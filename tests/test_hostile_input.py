@@ -242,6 +242,14 @@ def _deep_brackets() -> str:
     return SDK_HEAD + "DATA = " + "[" * 5_000 + "]" * 5_000 + "\n" + SDK_CALL.format(prompt='"Be brief."')
 
 
+def _helper_along_many_paths() -> str:
+    # Each helper calls the one below twice: 2**14 paths lead to `h0`'s parameter, each
+    # binding it anew. Classifying the prompt's dynamic part walked every path and took
+    # the call's whole budget: the call was lost.
+    helpers = "def h0(x):\n    return x\n\n\n" + "".join(f"def h{i}(x):\n    return [h{i - 1}(x), h{i - 1}(x)]\n\n\n" for i in range(1, 15))
+    return SDK_HEAD + "\n\n" + helpers + SDK_CALL.format(prompt="str(h14(input()))")
+
+
 def _self_calling_helper() -> str:
     return (
         SDK_HEAD
@@ -286,6 +294,7 @@ TABLE = [
     # Valid programs whose prompts are merely unbounded or huge: budgets make them
     # "unknown" or "about N tokens", never a lost file.
     Row("self_calling_helper", _self_calling_helper, must_be_analysed=True),
+    Row("helper_along_many_paths", _helper_along_many_paths, must_be_analysed=True),
     Row("repeated_text", _repeated_text, must_be_analysed=True),
     Row("lone_surrogates", _lone_surrogates, must_be_analysed=True),
     # CPython 3.11 refuses a 5,000-digit literal ("Exceeds the limit (4300 digits)"): a

@@ -168,6 +168,10 @@ class Objects:
         self.registry = registry
         self.budget = budget
         self._memo: dict[tuple, Obj | None] = {}
+        # What each memo key's ids name, kept alive as long as the memo: an id freed and
+        # reused by another value or scope (a caller's bound arguments, a summary the index
+        # let go) would find another's result.
+        self._pinned: list[tuple[v.Value, Scope]] = []
         self._subclasses: dict[str, list[ClassRef]] | None = None
 
     # ------------------------------------------------------------------ entry point
@@ -179,6 +183,7 @@ class Objects:
         if key in self._memo:
             return self._memo[key]
         self.budget.spend()
+        self._pinned.append((value, scope))
         self._memo[key] = None  # a value met again while resolving it is a cycle: unknown
         found = self._resolve(value, scope, depth + 1)
         self._memo[key] = found

@@ -47,6 +47,11 @@ from promptlint.types import Position, Span
 
 MAX_STATIC_CHARS = 400_000  # ~100k tokens: no real prompt is longer; beyond, only the size is kept
 MAX_LIST_ITEMS = 500
+# Steps one dynamic value's classification may take. Real prompts need a few hundred (99%
+# of deepeval's under 1,200); a template helper reached along many call paths can need
+# tens of thousands, and would take the call's whole budget: past this, the strongest
+# kind seen so far stands.
+MAX_CLASSIFY_STEPS = 2_000
 
 TIME_CALLS = frozenset(
     {
@@ -90,6 +95,7 @@ class Prompts:
         self.objects = objects
         self.budget = objects.budget
         self._helpers: dict[tuple, PromptText | None] = {}
+        self._pinned: list[tuple[v.Call, Scope]] = []
         self._inlining: set[str] = set()
 
     # ------------------------------------------------------------------ segments
@@ -417,6 +423,7 @@ class Prompts:
         finally:
             self._inlining.discard(name)
         self._helpers[key] = result
+        self._pinned.append((call, scope))  # the ids in `key` stay theirs (see Objects._pinned)
         return result
 
     def str_format(self, template: str, call: v.Call, scope: Scope, depth: int) -> PromptText:
@@ -1011,13 +1018,14 @@ class Prompts:
         """How a dynamic value varies: the strongest signal found inside it."""
         found: list[SegmentKind] = []
         pending: list[tuple[v.Value, Scope, int]] = [(value, scope, depth)] if value is not None else []
-        seen: set[tuple[int, tuple]] = set()
-        while pending:
+        seen: dict[tuple[int, tuple], tuple[v.Value, Scope]] = {}  # holding what the ids name
+        limit = self.budget.used + MAX_CLASSIFY_STEPS
+        while pending and self.budget.used <= limit:
             node, node_scope, level = pending.pop()
             marker = (id(node), node_scope.key)
             if level > MAX_DEPTH or marker in seen:
                 continue
-            seen.add(marker)
+            seen[marker] = (node, node_scope)
             self.budget.spend()
             if isinstance(node, v.Call):
                 dotted = v.dotted(node.func)
