@@ -31,7 +31,11 @@ SDK methods and functions under other names:
 - `importlib.import_module("litellm").completion(...)` in a file with no `import litellm`;
 - LiteLLM through a lazy accessor, `_get_litellm().completion(...)`, defined in the module
   that uses it, and one defined in another module (the caller imports no SDK);
-- `from litellm import completion as llm_completion`.
+- `from litellm import completion as llm_completion`;
+- a bound method saved in a test before patching it, and called from a closure that the
+  patch installs (`original_create = llm._client.messages.create`), on an object a factory
+  built and `assert isinstance(llm, AnthropicCompletion)` then types;
+- `getattr(client.responses, "with_streaming_response", None)` and `getattr(..., "create")`.
 """
 
 from __future__ import annotations
@@ -622,4 +626,107 @@ def test_litellm_through_importlib_without_an_import_statement(tmp_path: Path) -
     assert reported(root) == [
         ("bridge/cli.py", 5, "litellm.completion", "gpt-4o-mini", "litellm", "bridge.llm.ask"),
         ("bridge/llm.py", 7, "litellm.completion", "gpt-4o-mini", "litellm", None),
+    ]
+
+
+def test_method_saved_before_a_patch_and_called_from_a_closure_on_a_narrowed_object(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", {
+        "llms/__init__.py": "",
+        "llms/anthropic_completion.py": '''
+            from anthropic import Anthropic
+
+
+            class AnthropicCompletion:
+                def __init__(self, model: str) -> None:
+                    self.model = model
+                    self._client = self._build_client()
+
+                def _build_client(self):
+                    return Anthropic()
+        ''',
+        "llms/factory.py": '''
+            def LLM(model: str):
+                from llms.anthropic_completion import AnthropicCompletion
+
+                return AnthropicCompletion(model) if model.startswith("anthropic/") else None
+        ''',
+        "llms/test_thinking.py": '''
+            from unittest.mock import patch
+
+            from llms.factory import LLM
+
+
+            def test_thinking_params_are_sent():
+                from llms.anthropic_completion import AnthropicCompletion
+
+                llm = LLM("anthropic/claude-sonnet-4-5")
+                assert isinstance(llm, AnthropicCompletion)
+                original_create = llm._client.messages.create
+                captured = {}
+
+                def capture_and_call(**kwargs):
+                    captured.update(kwargs)
+                    return original_create(model="claude-sonnet-4-5", max_tokens=64, messages=[{"role": "user", "content": "2+2?"}])
+
+                with patch.object(llm._client.messages, "create", side_effect=capture_and_call):
+                    capture_and_call()
+        ''',
+    })
+    assert reported(root) == [
+        ("llms/test_thinking.py", 16, "anthropic.messages.create", "claude-sonnet-4-5", "anthropic", None),
+    ]
+
+
+def test_narrowing_holds_only_until_the_name_is_bound_again(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", {
+        "app/__init__.py": "",
+        "app/backends.py": '''
+            from openai import OpenAI
+
+
+            class OpenAIBackend:
+                def __init__(self) -> None:
+                    self.client = OpenAI()
+
+
+            class EchoBackend:
+                def __init__(self) -> None:
+                    self.client = None
+        ''',
+        "app/run.py": '''
+            from app.backends import EchoBackend, OpenAIBackend
+
+
+            def pick(name):
+                backend = make(name)
+                assert isinstance(backend, OpenAIBackend)
+                backend.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": name}])
+                backend = EchoBackend()
+                backend.client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": name}])
+        ''',
+    })
+    assert reported(root) == [
+        ("app/run.py", 7, "openai.chat.completions.create", "gpt-4o", "openai", None),
+    ]
+
+
+def test_streaming_view_and_method_read_with_getattr(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", {
+        "agents/__init__.py": "",
+        "agents/responses.py": '''
+            from openai import AsyncOpenAI
+
+
+            async def fetch(stream: bool, **create_kwargs):
+                client = AsyncOpenAI()
+                if not stream:
+                    return await client.responses.create(model="gpt-4.1", **create_kwargs)
+                streaming_response = getattr(client.responses, "with_streaming_response", None)
+                stream_create = getattr(streaming_response, "create", None)
+                return stream_create(model="gpt-4.1", stream=True, **create_kwargs)
+        ''',
+    })
+    assert reported(root) == [
+        ("agents/responses.py", 7, "openai.responses.create", "gpt-4.1", "openai", None),
+        ("agents/responses.py", 10, "openai.responses.create", "gpt-4.1", "openai", None),
     ]

@@ -34,7 +34,7 @@ from promptlint.analysis.prompts import Prompts
 from promptlint.analysis.providers import REGISTRY, Registry
 from promptlint.analysis.providers.base import CallSite, to_span
 from promptlint.analysis.providers.wrapper import build_configured_call
-from promptlint.analysis.scope import ClassRef, Scope, qualify
+from promptlint.analysis.scope import ClassRef, Scope, lookup, qualify
 from promptlint.analysis.shapes import by_shape
 from promptlint.config import Wrapper
 from promptlint.index import values as v
@@ -402,9 +402,8 @@ class CallFinder:
         if isinstance(value, v.Ref):
             if _imported_call(value.name, scope.module):
                 return True
-            if scope.function is not None:
-                bindings = scope.function.bindings.get(value.name, [])
-            bindings = bindings or scope.module.bindings.get(value.name, [])
+            found = lookup(value.name, scope)  # the function, the ones enclosing it, the module
+            bindings = list(found.bindings) if found is not None else []
         elif isinstance(value, v.Attr) and isinstance(value.base, v.Ref) and value.base.name == scope.self_name:
             cls = scope.method_class()
             if cls is not None:
@@ -417,6 +416,8 @@ class CallFinder:
                 bound = bound.args[0]  # `functools.partial(litellm_completion, model=...)`
             if isinstance(bound, v.Attr) and bound.name in self.registry.methods:
                 return True
+            if isinstance(bound, v.Call) and _getattr_name(bound) in self.registry.methods:
+                return True  # `stream_create = getattr(client.responses.with_streaming_response, "create", None)`
             if isinstance(bound, v.Ref) and (_imported_call(bound.name, scope.module) or bound.name in self.local_sdk_imports(scope.module)):
                 return True
             if depth < 3 and isinstance(bound, v.Attr) and isinstance(bound.base, v.Ref) and bound.base.name == scope.self_name:
@@ -615,6 +616,13 @@ def _last_name(func: v.Value) -> str | None:
         return _last_name(func.func)  # `partial(...)(...)`, `get_client()(...)`
     if isinstance(func, v.Sub):
         return _last_name(func.base)
+    return None
+
+
+def _getattr_name(call: v.Call) -> str | None:
+    """The attribute `getattr(obj, "name", ...)` reads, when it is a literal."""
+    if isinstance(call.func, v.Ref) and call.func.name == "getattr" and len(call.args) >= 2 and isinstance(call.args[1], v.Str):
+        return call.args[1].value
     return None
 
 

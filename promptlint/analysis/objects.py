@@ -229,11 +229,28 @@ class Objects:
                 if symbol is not None and symbol.kind != "external":
                     return self.symbol(symbol, depth)
             return None
+        if found.where == "local":
+            narrowed = self.narrowed(name, found.bindings, found.scope or scope, depth)
+            if narrowed is not None:
+                return narrowed
         result = self.from_bindings(name, found.bindings, found.scope or scope, depth)
         if result is None and found.where == "module" and name in scope.module.imports:
             # `if TYPE_CHECKING: import litellm` / `else: litellm = None`, rebound lazily.
             return self.qualified(scope.module.imports[name], scope.module, depth)
         return result
+
+    def narrowed(self, name: str, bindings: tuple[Binding, ...], scope: Scope, depth: int) -> Obj | None:
+        """What an `assert isinstance(name, Class)` after the name's latest binding, and
+        before the statement read, says it holds (None: no such assert, or an unknown class)."""
+        entries = scope.function.narrowed.get(name) if scope.function is not None else None
+        if not entries:
+            return None
+        bound = max(binding.line for binding in bindings)
+        after = [(line, cls) for line, cls in entries if bound < line and (scope.line is None or line < scope.line)]
+        if not after:
+            return None
+        line, cls = after[-1]
+        return self.annotation(cls, scope.at(line), depth + 1)
 
     def from_bindings(self, name: str, bindings: tuple[Binding, ...], scope: Scope, depth: int) -> Obj | None:
         """The object a name holds: the latest binding that resolves (branches and

@@ -23,7 +23,7 @@ from promptlint.cache import CACHE_DIRNAME, ensure_cache_directory, write_entry
 from promptlint.index import values
 from promptlint.index.summary import Binding, CallInfo, ClassSummary, FunctionSummary, Loop, ModuleSummary, Param
 
-FORMAT = 3  # bump when the summary's shape changes
+FORMAT = 4  # bump when the summary's shape changes
 
 
 class SummaryStore:
@@ -108,6 +108,7 @@ def _function(f: FunctionSummary) -> dict[str, Any]:
         "r": [[enc(value), line] for value, line in f.returns],
         "b": _table(f.bindings),
         "L": [[lp.kind, list(lp.loc), enc(lp.iterable), list(lp.targets), lp.exits_early] for lp in f.loops],
+        "N": {name: [[line, enc(cls)] for line, cls in entries] for name, entries in f.narrowed.items()},
         "C": [
             [enc(c.call), list(c.loops), c.awaited, c.block, c.index, list(c.assigned_to), c.result_used, c.in_lambda, c.in_main_guard]
             for c in f.calls
@@ -128,6 +129,7 @@ def _unfunction(d: dict[str, Any]) -> FunctionSummary:
         loops=[Loop(str(x[0]), _loc(x[1]), _dec(x[2]), tuple(x[3]), bool(x[4])) for x in d["L"]],
         parent=d["p"],
         yields=bool(d["y"]),
+        narrowed={str(name): [(int(line), _dec(cls)) for line, cls in entries] for name, entries in d["N"].items()},  # type: ignore[misc]
     )
     function.calls = [
         CallInfo(_dec(c[0]), tuple(c[1]), bool(c[2]), int(c[3]), int(c[4]), tuple(c[5]), bool(c[6]), bool(c[7]), bool(c[8]))  # type: ignore[arg-type]

@@ -95,6 +95,10 @@ class FunctionSummary:
     loops: list[Loop] = field(default_factory=list)
     parent: str | None = None  # the enclosing function's name, for closures
     yields: bool = False
+    # `assert isinstance(name, Class)`: name -> [(the assert's line, the class), ...]. From
+    # there on the name holds an instance of that class (`llm = LLM(...)` built by a factory,
+    # then `assert isinstance(llm, AnthropicCompletion)`), until it is bound again.
+    narrowed: dict[str, list[tuple[int, v.Value]]] = field(default_factory=dict)
 
     def param(self, name: str) -> Param | None:
         for param in self.params:
@@ -311,6 +315,14 @@ class _Builder:
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             for name in node.names:
                 owner.globals.add(name)
+        elif isinstance(node, ast.Assert):
+            self.expression(node.test, where)
+            if node.msg is not None:
+                self.expression(node.msg, where)
+            narrowed = _isinstance_test(node.test)
+            if narrowed is not None and not owner.is_class_body:
+                name, cls = narrowed
+                owner.function.narrowed.setdefault(name, []).append((node.lineno, self.lower(cls)))
         else:  # raise, assert, delete, pass, ...
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
@@ -534,6 +546,18 @@ class _Builder:
                 )
             )
         self.lower.calls.clear()
+
+
+def _isinstance_test(test: ast.expr) -> tuple[str, ast.expr] | None:
+    """(name, class) for `isinstance(name, Class)` with one class (a dotted name)."""
+    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"):
+        return None
+    if len(test.args) != 2 or test.keywords or not isinstance(test.args[0], ast.Name):
+        return None
+    cls = test.args[1]
+    while isinstance(cls, ast.Attribute):
+        cls = cls.value
+    return (test.args[0].id, test.args[1]) if isinstance(cls, ast.Name) else None
 
 
 @dataclass(slots=True, eq=False)
