@@ -35,7 +35,8 @@ SDK methods and functions under other names:
 - a bound method saved in a test before patching it, and called from a closure that the
   patch installs (`original_create = llm._client.messages.create`), on an object a factory
   built and `assert isinstance(llm, AnthropicCompletion)` then types;
-- `getattr(client.responses, "with_streaming_response", None)` and `getattr(..., "create")`.
+- `getattr(client.responses, "with_streaming_response", None)` and `getattr(..., "create")`;
+- `t.cast(BaseLanguageModel, llm)` of a parameter also typed as a project class (ragas).
 """
 
 from __future__ import annotations
@@ -729,4 +730,39 @@ def test_streaming_view_and_method_read_with_getattr(tmp_path: Path) -> None:
     assert reported(root) == [
         ("agents/responses.py", 7, "openai.responses.create", "gpt-4.1", "openai", None),
         ("agents/responses.py", 10, "openai.responses.create", "gpt-4.1", "openai", None),
+    ]
+
+
+def test_cast_to_a_langchain_model_of_a_value_also_typed_as_a_project_class(tmp_path: Path) -> None:
+    root = write_project(tmp_path / "proj", {
+        "evals/__init__.py": "",
+        "evals/llms.py": '''
+            class BaseEvalLLM:
+                async def generate(self, prompt):
+                    return prompt
+        ''',
+        "evals/prompt.py": '''
+            import typing as t
+
+            from langchain_core.language_models import BaseLanguageModel
+            from langchain_openai import ChatOpenAI
+
+            from evals.llms import BaseEvalLLM
+
+
+            async def ask(llm: t.Union[BaseEvalLLM, BaseLanguageModel], prompt_value, langchain: bool):
+                if langchain:
+                    langchain_llm = t.cast(BaseLanguageModel, llm)
+                    return await langchain_llm.agenerate_prompt([prompt_value])
+                return await t.cast(BaseEvalLLM, llm).generate(prompt_value)
+
+
+            async def judge(prompt_value):
+                chat = t.cast(BaseLanguageModel, ChatOpenAI(model="gpt-4o-mini"))
+                return await chat.ainvoke(prompt_value)
+        ''',
+    })
+    assert reported(root) == [
+        ("evals/prompt.py", 12, "langchain.BaseLanguageModel.agenerate_prompt", None, "langchain", None),
+        ("evals/prompt.py", 18, "langchain.ChatOpenAI.ainvoke", "gpt-4o-mini", "langchain", None),
     ]

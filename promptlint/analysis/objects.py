@@ -655,8 +655,15 @@ class Objects:
         dotted = v.dotted(call.func)
         named = qualify(dotted, scope) if dotted is not None else None
         if named in ("typing.cast", "typing_extensions.cast") and len(call.args) == 2:
-            # `t.cast(BaseLanguageModel, llm)`: the value, else what the cast says it is.
-            return self.resolve(call.args[1], scope, depth) or self.annotation(call.args[0], scope, depth)
+            # `t.cast(BaseLanguageModel, llm)`: an SDK object the value is known to be (the
+            # more precise), else the SDK type the cast names (`llm` may also be typed as
+            # a project class: ragas' `Union[BaseRagasLLM, BaseLanguageModel]`), else the
+            # value, else what the cast names.
+            value = self.resolve(call.args[1], scope, depth)
+            if isinstance(value, SdkObject):
+                return value
+            named_type = self.annotation(call.args[0], scope, depth)
+            return named_type if isinstance(named_type, SdkObject) else value or named_type
         callee = self.resolve(call.func, scope, depth)
         # `importlib.import_module` and `functools.partial` by their imported name (`import
         # functools`) or through a name bound to them (`from functools import partial`).
