@@ -261,8 +261,13 @@ class CallSite:
         )
 
     def stream_is_dynamic(self) -> bool:
+        """Whether the call may stream, decided at run time: `stream=` set to a value known
+        only then, or not given but maybe inside a `**mapping` whose keys cannot all be read
+        (`create(**request.params)`)."""
         found = self.argument("stream", "streaming")
-        return found is not None and self.prompts.literal(*found) is UNKNOWN
+        if found is None:
+            return any(keyword is None and not mapping_is_known(value, self.scope) for keyword, value in self.call.keywords)
+        return self.prompts.literal(*found) is UNKNOWN
 
 
 def _within(inner: v.Loc, outer: v.Loc) -> bool:
@@ -316,6 +321,36 @@ def mapping_entries(value: v.Value, scope: Scope, prompts: Prompts, depth: int =
             else:
                 entries.update(mapping_entries(item, scope, prompts, depth + 1))
     return entries
+
+
+def mapping_is_known(value: v.Value, scope: Scope, depth: int = 0) -> bool:
+    """Whether every key of a `**mapping` argument can be read (what `mapping_entries`
+    reads is then all it holds): a dict display or `dict(...)` with literal keys, or a name
+    assigned one, whose `name["key"] = ...` items after it have literal keys too."""
+    if depth > 8:
+        return False
+    if isinstance(value, v.Ref) and value.name in scope.arguments:
+        bound, caller = scope.arguments[value.name]
+        return mapping_is_known(bound, caller, depth + 1)
+    if isinstance(value, v.Ref):
+        found = lookup(value.name, scope)
+        if found is None or found.where not in ("local", "module"):
+            return False
+        start = max((i for i, b in enumerate(found.bindings) if b.kind == "assign"), default=None)
+        if start is None:
+            return False
+        base_scope = found.scope or scope
+        first, *rest = found.bindings[start:]
+        return (
+            first.value is not None
+            and mapping_is_known(first.value, base_scope.at(first.line), depth + 1)
+            and all(b.kind == "item" and isinstance(b.key, v.Str) for b in rest)
+        )
+    if isinstance(value, v.Dict):
+        return all(isinstance(key, v.Str) or (key is None and mapping_is_known(item, scope, depth + 1)) for key, item in zip(value.keys, value.values))
+    if isinstance(value, v.Call) and v.dotted(value.func) == "dict":
+        return not value.args and all(keyword is not None or mapping_is_known(item, scope, depth + 1) for keyword, item in value.keywords)
+    return False
 
 
 class Provider:

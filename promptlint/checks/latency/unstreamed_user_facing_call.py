@@ -288,6 +288,21 @@ class UnstreamedUserFacingCall(Rule):
             """
         ),
         Valid(
+            # The request's options are spread from a mapping whose keys are not known
+            # here: `stream` may be one of them.
+            """
+            from fastapi import FastAPI
+            from openai import AsyncOpenAI
+
+            app = FastAPI()
+            client = AsyncOpenAI()
+
+            @app.post("/chat")
+            async def chat(body: dict):
+                return await client.chat.completions.create(**body["params"])
+            """
+        ),
+        Valid(
             # An image answer: there is no text to stream to the reader.
             """
             from fastapi import FastAPI
@@ -427,6 +442,24 @@ class UnstreamedUserFacingCall(Rule):
                     model="gpt-4o", messages=[{"role": "user", "content": question}]
                 )
                 return response.choices[0].message.content
+            """,
+            message="non-streamed completion in user-facing handler `chat` (POST /api/chat)",
+            tokens=0,
+        ),
+        Invalid(
+            # Options spread from a dict whose keys are all written here: no `stream`.
+            """
+            from fastapi import FastAPI
+            from openai import OpenAI
+
+            app = FastAPI()
+            client = OpenAI()
+
+            @app.post("/api/chat")
+            def chat(question: str):
+                params = {"model": "gpt-4o", "temperature": 0}
+                params["messages"] = [{"role": "user", "content": question}]
+                return client.chat.completions.create(**params).choices[0].message.content
             """,
             message="non-streamed completion in user-facing handler `chat` (POST /api/chat)",
             tokens=0,
