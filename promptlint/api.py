@@ -486,6 +486,9 @@ def call_row(call: LLMCall) -> dict:
         "model": call.model,
         "model_provider": call.model_provider,
         "stream": call.stream,
+        # Whether it streams is decided at run time (`stream=flag`, or options spread
+        # from a mapping whose keys cannot be read): `stream` is then false.
+        "stream_dynamic": call.stream_dynamic and not call.stream,
         "prefix_tokens": prefix_count.tokens if prefix_count else 0,
         "static_tokens": static_count.tokens,
         "tokens_exact": static_count.exact,
@@ -506,7 +509,7 @@ def call_row(call: LLMCall) -> dict:
 def format_call_row(row: dict) -> str:
     location = f"{printable_path(row['filename'])}:{row['location']['row']}:{row['location']['column']}"
     model = row["model"] or "dynamic"
-    stream = "stream" if row["stream"] else "no-stream"
+    stream = "stream" if row["stream"] else "stream=dynamic" if row.get("stream_dynamic") else "no-stream"
     approx = "" if row["tokens_exact"] else "~"
     kinds = ",".join(sorted({d["kind"] for d in row["dynamic_segments"]})) or "-"
     usd = f"${row['usd_per_1m_calls']:,.2f}/1M calls" if row["usd_per_1m_calls"] is not None else "$? (price unknown)"

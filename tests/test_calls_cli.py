@@ -112,7 +112,7 @@ def test_json_has_the_documented_fields_and_types(project: Path) -> None:
         assert row["provider"] in PROVIDERS
         assert isinstance(row["api"], str) and row["api"]
         assert row["model"] is None or isinstance(row["model"], str)
-        assert isinstance(row["stream"], bool)
+        assert isinstance(row["stream"], bool) and isinstance(row["stream_dynamic"], bool)
         assert isinstance(row["prefix_tokens"], int) and row["prefix_tokens"] >= 0
         assert isinstance(row["dynamic_segments"], list)
         for segment in row["dynamic_segments"]:
@@ -165,6 +165,32 @@ def test_text_output_one_line_per_call(project: Path) -> None:
     assert "model=dynamic" in anthropic_line and " stream " in anthropic_line
     openai_line = next(line for line in lines if " openai " in line)
     assert "model=gpt-4o" in openai_line and "no-stream" in openai_line and "$5.00/1M calls" in openai_line
+
+
+def test_a_stream_decided_at_run_time_is_neither_stream_nor_no_stream(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from openai import OpenAI\n"
+        "\n"
+        "client = OpenAI()\n"
+        "\n"
+        "\n"
+        "def flagged(question: str, stream: bool):\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user', 'content': question}], stream=stream)\n"
+        "\n"
+        "\n"
+        "def spread(options: dict):\n"
+        "    return client.chat.completions.create(**options)\n"
+        "\n"
+        "\n"
+        "def known(question: str):\n"
+        "    options = {'model': 'gpt-4o', 'messages': [{'role': 'user', 'content': question}]}\n"
+        "    return client.chat.completions.create(**options)\n",
+        encoding="utf-8",
+    )
+    rows = {row["location"]["row"]: row for row in json_rows(tmp_path)}
+    assert [(rows[r]["stream"], rows[r]["stream_dynamic"]) for r in (7, 11, 16)] == [(False, True), (False, True), (False, False)]
+    lines = {int(line.split(":")[1]): line for line in invoke(tmp_path).stdout.splitlines()}
+    assert " stream=dynamic " in lines[7] and " stream=dynamic " in lines[11] and " no-stream " in lines[16]
 
 
 def test_no_calls_exits_zero(tmp_path: Path) -> None:
