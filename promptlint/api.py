@@ -509,7 +509,7 @@ def call_row(call: LLMCall) -> dict:
 def format_call_row(row: dict) -> str:
     location = f"{printable_path(row['filename'])}:{row['location']['row']}:{row['location']['column']}"
     model = row["model"] or "dynamic"
-    stream = "stream" if row["stream"] else "stream=dynamic" if row.get("stream_dynamic") else "no-stream"
+    stream = "stream" if row["stream"] else "stream=dynamic" if row["stream_dynamic"] else "no-stream"
     approx = "" if row["tokens_exact"] else "~"
     kinds = ",".join(sorted({d["kind"] for d in row["dynamic_segments"]})) or "-"
     usd = f"${row['usd_per_1m_calls']:,.2f}/1M calls" if row["usd_per_1m_calls"] is not None else "$? (price unknown)"

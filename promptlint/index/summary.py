@@ -315,18 +315,23 @@ class _Builder:
         elif isinstance(node, (ast.Global, ast.Nonlocal)):
             for name in node.names:
                 owner.globals.add(name)
-        elif isinstance(node, ast.Assert):
-            self.expression(node.test, where)
-            if node.msg is not None:
-                self.expression(node.msg, where)
-            narrowed = _isinstance_test(node.test)
-            if narrowed is not None and not owner.is_class_body:
-                name, cls = narrowed
-                owner.function.narrowed.setdefault(name, []).append((node.lineno, self.lower(cls)))
         else:  # raise, assert, delete, pass, ...
+            if isinstance(node, ast.Assert) and owner.function.name != MODULE_FUNCTION and not owner.is_class_body:
+                self.narrowing(node, owner)
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.expr):
                     self.expression(child, where)
+
+    def narrowing(self, node: ast.Assert, owner: _Owner) -> None:
+        """Record `assert isinstance(name, Class)` (one class, a dotted name) in a function."""
+        test = node.test
+        if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"):
+            return
+        if len(test.args) != 2 or test.keywords or not isinstance(test.args[0], ast.Name):
+            return
+        cls = self.lower(test.args[1])
+        if v.dotted(cls) is not None:
+            owner.function.narrowed.setdefault(test.args[0].id, []).append((node.lineno, cls))
 
     def import_binding(self, owner: _Owner, local: str, qualified: str, line: int) -> None:
         if owner.function.name == MODULE_FUNCTION and owner.cls is None:
@@ -546,18 +551,6 @@ class _Builder:
                 )
             )
         self.lower.calls.clear()
-
-
-def _isinstance_test(test: ast.expr) -> tuple[str, ast.expr] | None:
-    """(name, class) for `isinstance(name, Class)` with one class (a dotted name)."""
-    if not (isinstance(test, ast.Call) and isinstance(test.func, ast.Name) and test.func.id == "isinstance"):
-        return None
-    if len(test.args) != 2 or test.keywords or not isinstance(test.args[0], ast.Name):
-        return None
-    cls = test.args[1]
-    while isinstance(cls, ast.Attribute):
-        cls = cls.value
-    return (test.args[0].id, test.args[1]) if isinstance(cls, ast.Name) else None
 
 
 @dataclass(slots=True, eq=False)

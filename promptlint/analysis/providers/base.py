@@ -98,17 +98,21 @@ class CallSite:
     related: tuple[tuple[str, Span], ...] = ()
     partial: tuple[v.Call, Scope] | None = None  # `functools.partial(create, model=...)`
     arguments_here: dict[str, tuple[v.Value, Scope]] = field(init=False)
+    # The call spreads a `**mapping` with keys that cannot all be read (`create(**params)`).
+    spreads_unread: bool = field(init=False)
 
     def __post_init__(self) -> None:
         arguments: dict[str, tuple[v.Value, Scope]] = {}
         if self.partial is not None:
             bound, bound_scope = self.partial
-            arguments.update({k: x for k, x in expand_arguments(bound, bound_scope, self.prompts).items() if not k.startswith("#")})
+            arguments.update({k: x for k, x in expand_arguments(bound, bound_scope)[0].items() if not k.startswith("#")})
             positional = [a for a in bound.args[1:] if not isinstance(a, v.Star)]
             for index, argument in enumerate(positional):
                 arguments[f"#{index}"] = (argument, bound_scope)
-        arguments.update(expand_arguments(self.call, self.scope, self.prompts))
+        here, complete = expand_arguments(self.call, self.scope)
+        arguments.update(here)
         self.arguments_here = arguments
+        self.spreads_unread = not complete
 
     @property
     def module(self):
@@ -266,7 +270,7 @@ class CallSite:
         (`create(**request.params)`)."""
         found = self.argument("stream", "streaming")
         if found is None:
-            return any(keyword is None and not mapping_is_known(value, self.scope) for keyword, value in self.call.keywords)
+            return self.spreads_unread
         return self.prompts.literal(*found) is UNKNOWN
 
 
@@ -274,83 +278,72 @@ def _within(inner: v.Loc, outer: v.Loc) -> bool:
     return outer[:2] <= inner[:2] and inner[2:] <= outer[2:]
 
 
-def expand_arguments(call: v.Call, scope: Scope, prompts: Prompts) -> dict[str, tuple[v.Value, Scope]]:
+def expand_arguments(call: v.Call, scope: Scope) -> tuple[dict[str, tuple[v.Value, Scope]], bool]:
     """`call_arguments` plus the entries of `**mapping` arguments that can be read: a dict
-    display the name holds, with the `name["key"] = value` assignments made after it."""
+    display the name holds, with the `name["key"] = value` assignments made after it; and
+    whether those entries are all the mappings hold (False: a key may be set unseen)."""
     found = call_arguments(call, scope)
+    complete = True
     for keyword, value in call.keywords:
         if keyword is None:
-            for key, entry in mapping_entries(value, scope, prompts).items():
+            entries, whole = mapping_entries(value, scope)
+            complete = complete and whole
+            for key, entry in entries.items():
                 found.setdefault(key, entry)
-    return found
+    return found, complete
 
 
-def mapping_entries(value: v.Value, scope: Scope, prompts: Prompts, depth: int = 0) -> dict[str, tuple[v.Value, Scope]]:
+def mapping_entries(value: v.Value, scope: Scope, depth: int = 0) -> tuple[dict[str, tuple[v.Value, Scope]], bool]:
+    """The entries of a `**mapping` argument that can be read, and whether they are all it
+    holds: a dict display or `dict(...)` with literal keys, or a name assigned one whose
+    `name["key"] = ...` items after it have literal keys too."""
     if depth > 8:
-        return {}
+        return {}, False
     entries: dict[str, tuple[v.Value, Scope]] = {}
+    complete = True
     if isinstance(value, v.Ref) and value.name not in scope.arguments:
         found = lookup(value.name, scope)
         if found is None or found.where not in ("local", "module"):
-            return {}
+            return {}, False
         base_scope = found.scope or scope
         start = max((i for i, b in enumerate(found.bindings) if b.kind == "assign"), default=None)
         if start is None:
-            return {}
+            return {}, False
         for binding in found.bindings[start:]:
             here = base_scope.at(binding.line)
             if binding.kind == "assign" and binding.value is not None:
-                entries.update(mapping_entries(binding.value, here, prompts, depth + 1))
+                inner, whole = mapping_entries(binding.value, here, depth + 1)
+                entries.update(inner)
+                complete = complete and whole
             elif binding.kind == "item" and isinstance(binding.key, v.Str) and binding.value is not None:
                 entries[binding.key.value] = (binding.value, here)
-        return entries
+            else:
+                complete = False
+        return entries, complete
     if isinstance(value, v.Ref):
         bound, caller = scope.arguments[value.name]
-        return mapping_entries(bound, caller, prompts, depth + 1)
+        return mapping_entries(bound, caller, depth + 1)
     if isinstance(value, v.Dict):
         for key, item in zip(value.keys, value.values):
             if key is None:
-                entries.update(mapping_entries(item, scope, prompts, depth + 1))
+                inner, whole = mapping_entries(item, scope, depth + 1)
+                entries.update(inner)
+                complete = complete and whole
             elif isinstance(key, v.Str):
                 entries[key.value] = (item, scope)
-        return entries
+            else:
+                complete = False
+        return entries, complete
     if isinstance(value, v.Call) and v.dotted(value.func) == "dict":
         for keyword, item in value.keywords:
             if keyword is not None:
                 entries[keyword] = (item, scope)
             else:
-                entries.update(mapping_entries(item, scope, prompts, depth + 1))
-    return entries
-
-
-def mapping_is_known(value: v.Value, scope: Scope, depth: int = 0) -> bool:
-    """Whether every key of a `**mapping` argument can be read (what `mapping_entries`
-    reads is then all it holds): a dict display or `dict(...)` with literal keys, or a name
-    assigned one, whose `name["key"] = ...` items after it have literal keys too."""
-    if depth > 8:
-        return False
-    if isinstance(value, v.Ref) and value.name in scope.arguments:
-        bound, caller = scope.arguments[value.name]
-        return mapping_is_known(bound, caller, depth + 1)
-    if isinstance(value, v.Ref):
-        found = lookup(value.name, scope)
-        if found is None or found.where not in ("local", "module"):
-            return False
-        start = max((i for i, b in enumerate(found.bindings) if b.kind == "assign"), default=None)
-        if start is None:
-            return False
-        base_scope = found.scope or scope
-        first, *rest = found.bindings[start:]
-        return (
-            first.value is not None
-            and mapping_is_known(first.value, base_scope.at(first.line), depth + 1)
-            and all(b.kind == "item" and isinstance(b.key, v.Str) for b in rest)
-        )
-    if isinstance(value, v.Dict):
-        return all(isinstance(key, v.Str) or (key is None and mapping_is_known(item, scope, depth + 1)) for key, item in zip(value.keys, value.values))
-    if isinstance(value, v.Call) and v.dotted(value.func) == "dict":
-        return not value.args and all(keyword is not None or mapping_is_known(item, scope, depth + 1) for keyword, item in value.keywords)
-    return False
+                inner, whole = mapping_entries(item, scope, depth + 1)
+                entries.update(inner)
+                complete = complete and whole
+        return entries, complete and not value.args
+    return entries, False
 
 
 class Provider:
