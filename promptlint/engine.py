@@ -541,7 +541,7 @@ def select(project: list[_File], given: set[str], config: Config, reading: set[s
     _scan(project, config)
     for file in project:
         if file.builds_client:
-            client_modules |= _names(file, roots)
+            client_modules |= _names(file, roots) - prefilter.SDK_MODULE_NAMES
         if file.spells_call:
             chosen.add(file.path)
     for file in project:

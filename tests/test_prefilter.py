@@ -97,6 +97,48 @@ def test_a_client_module_builds_a_client() -> None:
     assert not prefilter.builds_client(b"from openai import types\nMessage = types.Message\n")
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"from openai import AzureOpenAI\nclient = AzureOpenAI(api_version=v)\n",
+        b"import anthropic\nclient = anthropic.AnthropicBedrock()\n",
+        b"from langchain_openai import ChatOpenAI\nllm = ChatOpenAI(model=m)\n",
+        b"from google import genai\nclient = genai.Client()\n",
+        b"from google.genai import Client\nclient = Client()\n",
+        b"from litellm import (\n    Router,\n)\nrouter = Router(model_list=m)\n",
+        b"import instructor, openai\nclient = instructor.from_openai(openai.OpenAI())\n",
+        b"from pydantic_ai import Agent\nagent = Agent('openai:gpt-4o')\n",
+    ],
+)
+def test_each_sdk_constructor_builds_a_client(source: bytes) -> None:
+    assert prefilter.builds_client(source)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"import openai\nraise OpenAIError('no key')\n",  # a longer name than a constructor's
+        b"import openai\nconfig = OpenAIConfig()\n",
+        b"import openai, httpx\nhttp = httpx.AsyncClient(timeout=5)\n",  # another library's Client
+        b"import openai\nfrom fastapi import APIRouter\nrouter = APIRouter()\n",
+        b"import litellm\nfrom unittest import mock\nwith mock.patch('litellm.completion'):\n",
+        b"import litellm\nself.dispatch(event)\n",
+        b"from openai import OpenAI\nclient: OpenAI\n",  # a type, not a construction
+    ],
+)
+def test_names_like_a_constructor_build_no_client(source: bytes) -> None:
+    assert not prefilter.builds_client(source)
+
+
+def test_constructors_are_the_analysis_constructors_and_factories() -> None:
+    """Selection knows a client module by the same constructors the analysis knows a client
+    by: one the analysis learns and selection does not would lose its importers' calls."""
+    from promptlint.analysis.providers import REGISTRY
+
+    known = {name.rsplit(".", 1)[-1] for name in (*REGISTRY.constructors, *REGISTRY.factories)}
+    assert known == prefilter.CONSTRUCTORS
+
+
 def test_a_lazy_accessor_returning_the_sdk_module_hands_it_out() -> None:
     assert prefilter.builds_client(b"def get_litellm():\n    import litellm\n    return litellm\n")
     assert prefilter.builds_client(b"def get():\n    import litellm\n    return litellm  # lazily\n")

@@ -766,3 +766,49 @@ def test_cast_to_a_langchain_model_of_a_value_also_typed_as_a_project_class(tmp_
         ("evals/prompt.py", 12, "langchain.BaseLanguageModel.agenerate_prompt", None, "langchain", None),
         ("evals/prompt.py", 18, "langchain.ChatOpenAI.ainvoke", "gpt-4o-mini", "langchain", None),
     ]
+
+
+def test_only_importers_of_a_module_that_builds_an_sdk_client_are_read_for_its_calls(tmp_path: Path) -> None:
+    """A module that imports an SDK and builds a client makes its importers worth reading
+    (`llm.invoke` in bot.py); one that builds something named like a client
+    (`OpenAIError(`, `httpx.AsyncClient(`) does not, nor a project file that goes by an
+    SDK's name (a folder without `__init__.py` makes vendor/openai/openai.py `openai`)."""
+    root = write_project(
+        tmp_path,
+        {
+            "clients.py": """
+                from langchain_openai import ChatOpenAI
+                llm = ChatOpenAI(model="gpt-4o")
+            """,
+            "bot.py": """
+                from clients import llm
+                def answer(q):
+                    return llm.invoke(q)
+            """,
+            "errors.py": """
+                import httpx
+                from openai import OpenAIError
+                http = httpx.AsyncClient()
+                def fail():
+                    raise OpenAIError("no key")
+            """,
+            "jobs.py": """
+                import errors
+                def go(job):
+                    return job.run()
+            """,
+            "vendor/openai/openai.py": """
+                from openai import OpenAI
+                client = OpenAI()
+            """,
+            "tasks.py": """
+                import openai
+                def go(job):
+                    return job.run()
+            """,
+        },
+    )
+    result = lint([root], Config(root=root, select=()), use_cache=False, jobs=1)
+    analysed = sorted(Path(os.path.relpath(a.filename, root)).as_posix() for a in result.analyses)
+    assert analysed == ["bot.py", "clients.py"]
+    assert reported(root) == [("bot.py", 3, "langchain.ChatOpenAI.invoke", "gpt-4o", "langchain", None)]
