@@ -130,6 +130,26 @@ def test_names_like_a_constructor_build_no_client(source: bytes) -> None:
     assert not prefilter.builds_client(source)
 
 
+@pytest.mark.parametrize(
+    "source",
+    [
+        # pydantic-ai's own modules show building an agent in their docstrings
+        b'from pydantic_ai import _utils\n\nclass Tool:\n    """A tool.\n\n    from pydantic_ai import Agent\n    agent = Agent("openai:gpt-4o")\n    """\n',
+        b"import openai\n\ndef helper():\n    '''Call with openai.OpenAI(api_key=k).'''\n",
+        b"import openai\n# client = openai.OpenAI()\n",
+        b"import anthropic\nx = 1  # or anthropic.Anthropic()\n",
+    ],
+)
+def test_a_constructor_spelt_in_a_docstring_or_comment_builds_no_client(source: bytes) -> None:
+    assert not prefilter.builds_client(source)
+
+
+def test_a_constructor_called_after_a_docstring_builds_a_client() -> None:
+    source = b'"""Clients."""\nfrom pydantic_ai import Agent\n\n\ndef make():\n    """Make one."""\n    return Agent("openai:gpt-4o")\n'
+    assert prefilter.builds_client(source)
+    assert prefilter.builds_client(b"import openai\n'''\nan open docstring\n'''\nclient = openai.OpenAI()  # the client\n")
+
+
 def test_constructors_are_the_analysis_constructors_and_factories() -> None:
     """Selection knows a client module by the same constructors the analysis knows a client
     by: one the analysis learns and selection does not would lose its importers' calls."""
@@ -209,3 +229,14 @@ def test_every_line_ending_python_reads_ends_an_import_line(ending: bytes) -> No
     source = ending.join([b"import pytest", b"from openai import OpenAI", b"OpenAI().chat.completions.create(model='x')", b""])
     assert prefilter.may_call_sdk(source)
     assert "openai" in prefilter.imported_modules(source, "")
+
+
+def test_an_sdk_call_shown_in_a_docstring_or_comment_is_no_call() -> None:
+    example = b'import openai\n\ndef ask(client):\n    """Ask.\n\n    >>> client.chat.completions.create(model="gpt-4o")\n    """\n    # client.responses.create(model="gpt-4o")\n'
+    assert not prefilter.may_call_sdk(example)
+    assert not prefilter.has_distinctive_call(example)
+    assert not prefilter.has_call_shape(example)
+    called = example + b'    return client.chat.completions.create(model="gpt-4o")\n'
+    assert prefilter.may_call_sdk(called)
+    assert prefilter.has_distinctive_call(called)
+    assert prefilter.has_call_shape(called)

@@ -771,8 +771,9 @@ def test_cast_to_a_langchain_model_of_a_value_also_typed_as_a_project_class(tmp_
 def test_only_importers_of_a_module_that_builds_an_sdk_client_are_read_for_its_calls(tmp_path: Path) -> None:
     """A module that imports an SDK and builds a client makes its importers worth reading
     (`llm.invoke` in bot.py); one that builds something named like a client
-    (`OpenAIError(`, `httpx.AsyncClient(`) does not, nor a project file that goes by an
-    SDK's name (a folder without `__init__.py` makes vendor/openai/openai.py `openai`)."""
+    (`OpenAIError(`, `httpx.AsyncClient(`) does not, nor one that builds a client only in
+    a docstring's example (as pydantic-ai's own modules do), nor a project file that goes
+    by an SDK's name (a folder without `__init__.py` makes vendor/openai/openai.py `openai`)."""
     root = write_project(
         tmp_path,
         {
@@ -805,6 +806,22 @@ def test_only_importers_of_a_module_that_builds_an_sdk_client_are_read_for_its_c
                 import openai
                 def go(job):
                     return job.run()
+            """,
+            "tools.py": '''
+                from pydantic_ai import RunContext
+                class Tool:
+                    """A tool an agent calls.
+
+                    from pydantic_ai import Agent
+                    agent = Agent("openai:gpt-4o", tools=[Tool(search)])
+                    """
+                    def __init__(self, function):
+                        self.function = function
+            ''',
+            "worker.py": """
+                from tools import Tool
+                def go(job):
+                    return job.run(Tool(print))
             """,
         },
     )
