@@ -90,6 +90,7 @@ class CallFinder:
         self._wrapper_memo: dict[str, tuple[Reached, ...] | None] = {}
         self._reaching: set[str] = set()
         self._local_imports: dict[str, frozenset[str]] = {}
+        self._worth: dict[tuple, tuple[v.Call, bool]] = {}
         self.calls: list[LLMCall] = []
         self.wrappers: list[WrapperDef] = []
         self.edges: dict[str, set[str]] = {}
@@ -376,7 +377,28 @@ class CallFinder:
     def worth(self, call: v.Call, scope: Scope) -> bool:
         """Whether a call may be an LLM call, judged from its names: an SDK method or
         function, a known wrapper's name, an SDK method passed as an argument; with every
-        call checked for wrappers (small runs), a call into a module that calls an SDK."""
+        call checked for wrappers (small runs), a call into a module that calls an SDK.
+
+        Memoized for the file: a wrapper's calls are judged again at each of its callers,
+        with other arguments bound, which the names read here do not depend on (half of
+        deepeval's judgements were repeats). The entry keeps the call alive, so no other
+        value can take its id while the memo lasts."""
+        key = (
+            id(call),
+            scope.module.path,
+            scope.function.name if scope.function is not None else None,
+            scope.self_type.qualname if scope.self_type is not None else None,
+            scope.line,
+        )
+        memo = self._worth.get(key)
+        if memo is not None:
+            return memo[1]
+        worth = self._judge(call, scope)
+        self._worth[key] = (call, worth)
+        return worth
+
+    def _judge(self, call: v.Call, scope: Scope) -> bool:
+        """`worth`, worked out."""
         last = _last_name(call.func)
         if last is None:
             return False
