@@ -217,6 +217,26 @@ def test_a_file_that_only_calls_a_wrapper_is_checked_when_named_alone(support_bo
     assert whole and alone == whole
 
 
+def test_a_run_from_above_the_project_resolves_what_its_scripts_import(support_bot: Path) -> None:
+    """Without a configuration file the root is the working directory. Run from the folder
+    above the project, scripts/nightly_digest.py (in no package) still finds
+    `from support_bot import llm` in the project's folder: the same calls, wrappers and
+    contexts as a run from inside it."""
+
+    def rows(root: Path) -> list[tuple[str, int, str | None, str | None]]:
+        result = lint([support_bot], Config(root=root, select=()), use_cache=False, jobs=1)
+        assert not result.errors, result.errors
+        return sorted(
+            (Path(c.filename).resolve().relative_to(support_bot.resolve()).as_posix(), c.span.start.row, c.via, c.context.background)
+            for a in result.analyses
+            for c in a.calls
+        )
+
+    inside = rows(support_bot)
+    assert any(path.startswith("scripts/") for path, *_ in inside)
+    assert rows(support_bot.parent) == inside
+
+
 # --------------------------------------------------------------------------- research_agent
 
 
