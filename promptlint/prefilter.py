@@ -141,9 +141,7 @@ def _calls(data: bytes, stems: tuple[bytes, ...]) -> bool:
                     position += 1
             elif position < len(data) and data[position] in _IDENTIFIER:
                 continue  # `.created(` is not `.create(`
-            while position < len(data) and data[position] in _SPACE:
-                position += 1
-            if position < len(data) and data[position] == 40:  # "("
+            if _opens_call(data, position):
                 text = text or _TextSpans(data)
                 if not text.holds(index):
                     return True
@@ -173,12 +171,16 @@ def _called_in_code(data: bytes, name: str, text: _TextSpans) -> bool:
         start = index + len(word)
         if index and data[index - 1] in _IDENTIFIER:
             continue
-        position = start
-        while position < len(data) and data[position] in _SPACE:
-            position += 1
-        if position < len(data) and data[position] == 40 and not text.holds(index):  # "("
+        if _opens_call(data, start) and not text.holds(index):
             return True
     return False
+
+
+def _opens_call(data: bytes, position: int) -> bool:
+    """Whether a "(" follows `position`, after spaces or tabs: a name there is called."""
+    while position < len(data) and data[position] in _SPACE:
+        position += 1
+    return position < len(data) and data[position] == 40  # "("
 
 
 def _builds_with_common_name(data: bytes, names: set[str], text: _TextSpans) -> bool:

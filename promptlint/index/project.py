@@ -95,10 +95,11 @@ class ProjectIndex:
         self._sizes: dict[str, int] = {}  # bytes of source of each summary kept
         self._kept_bytes = 0
         self._texts: OrderedDict[str, Lines] = OrderedDict()
-        self._found: dict[tuple[str, str], tuple[str | None, tuple[str, ...]]] = {}
+        self._found: dict[tuple[str, tuple[str, ...]], tuple[str | None, tuple[str, ...]]] = {}
         self._symbols: dict[str, tuple[Symbol | None, tuple[str, ...]]] = {}
         self._recorded: dict[str, str] = {}
         self._may_call: dict[str, bool] = {}
+        self._roots: dict[str, tuple[str, ...]] = {}  # importer path -> search_roots
         self.parsed = 0  # modules parsed (not served from the store) in this process
 
     # ------------------------------------------------------------------ dependencies
@@ -139,40 +140,41 @@ class ProjectIndex:
 
     # ------------------------------------------------------------------ modules
 
-    def search_roots(self, importer: ModuleSummary | None) -> list[str]:
+    def search_roots(self, importer: ModuleSummary | None) -> tuple[str, ...]:
         """Where absolute imports are looked for: the importer's top-level package's parent,
-        the project root, and its `src/`; then the folders between the first and the root,
-        nearest first. Those come last, so they only find what the others do not: run from
-        above a project without a configuration file (the root is then the working
-        directory), its tests' `import deepeval` is found in the project's folder, where
-        before it was found nowhere (deepeval's calls fell from 312 to 202)."""
-        roots: list[str] = []
-        if importer is not None and importer.name:
-            depth = importer.name.count(".") + (0 if os.path.basename(importer.path) == "__init__.py" else 1)
-            top = importer.path
-            for _ in range(depth):
-                top = os.path.dirname(top)
-            roots.append(top)
-        roots.extend([self.root, os.path.join(self.root, "src")])
-        if importer is not None and importer.name:
-            # The folder holding the importer's top-level package (a package's `__init__.py`
-            # is one level deeper than its name says, so the first root above is inside the
-            # package for it), and the folders above that one: never a folder inside a
-            # package, where `import types` would find `genai/types.py`.
-            levels = importer.name.count(".") + (2 if os.path.basename(importer.path) == "__init__.py" else 1)
-            folder = importer.path
-            for _ in range(levels):
-                folder = os.path.dirname(folder)
-            while folder.startswith(self.root + os.sep):
-                roots.append(folder)
-                folder = os.path.dirname(folder)
-        return list(dict.fromkeys(roots))
+        the project root, and its `src/`; then the folder holding the importer's top-level
+        package and the folders above it, up to the root, nearest first. Those come last, so
+        they only find what the others do not: run from above a project without a
+        configuration file (the root is then the working directory), its tests'
+        `import deepeval` is found in the project's folder, where before it was found
+        nowhere (deepeval's calls fell from 312 to 202). Never a folder inside a package,
+        where `import types` would find `genai/types.py`. Memoized per importer: every
+        import a module makes asks."""
+        key = importer.path if importer is not None and importer.name else ""
+        roots = self._roots.get(key)
+        if roots is None:
+            first: list[str] = []
+            above: list[str] = []
+            if key:
+                is_package = os.path.basename(key) == "__init__.py"
+                top = key
+                for _ in range(importer.name.count(".") + (0 if is_package else 1)):  # type: ignore[union-attr]
+                    top = os.path.dirname(top)
+                first.append(top)
+                # A package's `__init__.py` is one level deeper than its name says, so for
+                # it `top` is inside the package; the folder holding the package is above.
+                folder = os.path.dirname(os.path.dirname(top)) if is_package else top
+                while folder.startswith(self.root + os.sep):
+                    above.append(folder)
+                    folder = os.path.dirname(folder)
+            roots = self._roots[key] = tuple(dict.fromkeys([*first, self.root, os.path.join(self.root, "src"), *above]))
+        return roots
 
     def find_module(self, dotted: str, importer: ModuleSummary | None) -> str | None:
         """The file of project module `dotted`, seen from `importer` (None when not a file of
         this project). Every path tried is recorded, found or not."""
         roots = self.search_roots(importer)
-        key = (dotted, roots[0])
+        key = (dotted, roots)
         if key not in self._found:
             tried: list[str] = []
             found = None
